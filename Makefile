@@ -1,0 +1,40 @@
+# unspun — every target bootstraps .venv from requirements.txt on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SEED   ?= 1337
+
+.PHONY: venv serve serve-dev test train evaluate tables filter spark bench clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+serve: venv
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config service/gunicorn_conf.py "service.app:create_app()"
+
+serve-dev: venv
+	$(PY) -m flask --app "service.app:create_app()" run --host $(HOST) --port $(PORT) --debug
+
+test: venv
+	$(PY) -m pytest -q tests
+
+train: venv
+	$(PY) -m training.train --seed $(SEED) $(if $(DATA),--data $(DATA)) $(if $(EVAL),--eval $(EVAL)) $(if $(FORCE),--force)
+
+evaluate: venv
+	$(PY) -m training.evaluate $(if $(MODEL),--model $(MODEL)) $(if $(DATA),--data $(DATA)) $(if $(EVAL),--eval $(EVAL))
+
+tables: venv
+	$(PY) -m training.tables
+
+bench: venv
+	$(PY) -m bench.throughput
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
