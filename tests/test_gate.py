@@ -1,0 +1,250 @@
+"""Quality gate, frozen eval set and atomic promotion."""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import training.gate as gate
+from training.evalset import DIGEST_FILE, MANIFEST, EvalSetError, load_evalset, manifest_digest, write_evalset
+from training.gate import gate_decision, gate_metrics, noise_margin, promote_atomically
+from training.operator_data import LabelledPage
+
+
+def metrics(fpr: float, recall: float, n_ham: int = 1000, n_spam: int = 1000, **extra: object) -> dict:
+    return {"fpr": fpr, "recall": recall, "n_ham": n_ham, "n_spam": n_spam, **extra}
+
+
+# --------------------------------------------------------------------------- gate_decision
+
+def test_identical_metrics_pass() -> None:
+    d = gate_decision(metrics(0.004, 0.93), metrics(0.004, 0.93))
+    assert d.passed and d.rule == "two-SE binomial noise margin"
+    assert all(r.startswith("ok") for r in d.reasons)
+    assert "| fpr | 0.40% | 0.40% | +0.00 pp |" in d.table_markdown
+
+
+def test_swapped_labels_make_the_gate_refuse() -> None:
+    rng = np.random.default_rng(7)
+    y = np.r_[np.zeros(500, int), np.ones(500, int)]
+    s = np.r_[rng.beta(2, 8, 500), rng.beta(8, 2, 500)]
+    current = gate_metrics(y, s, 0.6, evalset="e1")
+    candidate = gate_metrics(1 - y, s, 0.6, evalset="e1")           # trained on swapped labels
+    d = gate_decision(current, candidate)
+    assert not d.passed
+    assert any(r.startswith("FAILED: candidate FPR") for r in d.reasons)
+    assert any(r.startswith("FAILED: candidate recall") for r in d.reasons)
+
+
+def test_default_fpr_margin_is_two_standard_errors_of_current() -> None:
+    cur = metrics(0.010, 0.90, n_ham=1000)
+    p = (10 + 1) / 1002
+    expected = 2 * math.sqrt(p * (1 - p) / 1000)                    # about 0.66 pp
+    assert noise_margin(0.010, 1000, 0.001) == pytest.approx(expected)
+    ok = gate_decision(cur, metrics(0.010 + expected - 1e-4, 0.90))
+    bad = gate_decision(cur, metrics(0.010 + expected + 1e-4, 0.90))
+    assert ok.passed and ok.fpr_margin == pytest.approx(expected)
+    assert not bad.passed and bad.details == {"fpr_ok": False, "recall_ok": True, "comparable": True}
+
+
+def test_default_recall_margin_is_two_standard_errors_of_current() -> None:
+    cur = metrics(0.002, 0.90, n_spam=400)
+    p = (360 + 1) / 402
+    rm = 2 * math.sqrt(p * (1 - p) / 400)
+    assert gate_decision(cur, metrics(0.002, 0.90 - rm + 1e-4, n_spam=400)).passed
+    d = gate_decision(cur, metrics(0.002, 0.90 - rm - 1e-4, n_spam=400))
+    assert not d.passed and d.details["recall_ok"] is False
+
+
+def test_margins_have_floors_on_huge_eval_sets() -> None:
+    big = 10_000_000
+    cur = metrics(0.0, 1.0, n_ham=big, n_spam=big)
+    assert noise_margin(0.0, big, gate.FPR_FLOOR) == gate.FPR_FLOOR
+    assert gate_decision(cur, metrics(0.0009, 0.996, n_ham=big, n_spam=big)).passed
+    assert not gate_decision(cur, metrics(0.0011, 1.0, n_ham=big, n_spam=big)).passed
+    assert not gate_decision(cur, metrics(0.0, 0.994, n_ham=big, n_spam=big)).passed
+
+
+def test_zero_false_positives_on_a_small_set_still_has_noise() -> None:
+    m = noise_margin(0.0, 300, gate.FPR_FLOOR)
+    assert m > 0.005                        # one extra FP among 300 hams (0.33 pp) is within noise
+    assert gate_decision(metrics(0.0, 0.9, n_ham=300), metrics(1 / 300, 0.9, n_ham=300)).passed
+
+
+def test_explicit_margins_are_used() -> None:
+    cur = metrics(0.01, 0.90)
+    assert not gate_decision(cur, metrics(0.0105, 0.90), fpr_margin=0.0, recall_margin=0.0).passed
+    d = gate_decision(cur, metrics(0.0105, 0.90), fpr_margin=0.001, recall_margin=0.0)
+    assert d.passed and "given by the caller" in d.reasons[0]
+
+
+def test_different_eval_sets_are_not_compared() -> None:
+    d = gate_decision(metrics(0.01, 0.9, evalset="aaa"), metrics(0.01, 0.9, evalset="bbb"))
+    assert not d.passed and "different eval sets" in d.reasons[0]
+    d2 = gate_decision(metrics(0.01, 0.9, n_ham=1000), metrics(0.01, 0.9, n_ham=999))
+    assert not d2.passed and "n_ham differs" in d2.reasons[0]
+
+
+def test_first_model_passes_and_invalid_metrics_raise() -> None:
+    d = gate_decision(None, metrics(0.01, 0.9))
+    assert d.passed and "no current model" in d.reasons[0]
+    with pytest.raises(ValueError, match="lack 'recall'"):
+        gate_decision(metrics(0.01, 0.9), {"fpr": 0.1, "n_ham": 1, "n_spam": 1})
+    with pytest.raises(ValueError, match="within"):
+        gate_decision(metrics(0.01, 0.9), metrics(1.5, 0.9))
+
+
+# --------------------------------------------------------------------------- promote_atomically
+
+def install_old(d: Path) -> dict[str, bytes]:
+    old = {"unspun.joblib": b"old-artifact" * 100, "model_card.json": b'{"sha256": "old"}'}
+    d.mkdir(parents=True, exist_ok=True)
+    for name, data in old.items():
+        (d / name).write_bytes(data)
+    return old
+
+
+NEW = {"unspun.joblib": b"new-artifact" * 100, "model_card.json": b'{"sha256": "new"}'}
+
+
+def test_promote_installs_files_card_last_and_leaves_no_temps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = tmp_path / "artifacts"
+    install_old(d)
+    src = tmp_path / "built.joblib"
+    src.write_bytes(NEW["unspun.joblib"])
+    calls: list[str] = []
+    real = gate._replace
+    monkeypatch.setattr(gate, "_replace", lambda a, b: (calls.append(Path(b).name), real(a, b)))
+    out = promote_atomically({"model_card.json": NEW["model_card.json"], "unspun.joblib": src}, d)
+    assert calls == ["unspun.joblib", "model_card.json"] and [p.name for p in out] == calls
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == NEW     # no temp or backup files left
+
+
+def test_failure_before_rename_leaves_old_files_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = tmp_path / "artifacts"
+    old = install_old(d)
+
+    def boom(fd: int) -> None:
+        raise OSError("disk full (injected)")
+
+    monkeypatch.setattr(gate, "_fsync", boom)
+    with pytest.raises(OSError, match="injected"):
+        promote_atomically(NEW, d)
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == old
+
+
+def test_failure_between_renames_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = tmp_path / "artifacts"
+    old = install_old(d)
+    real = gate._replace
+
+    def second_fails(a: Path, b: Path) -> None:
+        if Path(b).name == "model_card.json":
+            raise OSError("rename failed (injected)")
+        real(a, b)
+
+    monkeypatch.setattr(gate, "_replace", second_fails)
+    with pytest.raises(OSError, match="injected"):
+        promote_atomically(NEW, d)
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == old
+
+
+def test_failed_first_install_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = tmp_path / "fresh"
+    real = gate._replace
+    monkeypatch.setattr(gate, "_replace", lambda a, b: (_ for _ in ()).throw(OSError("x")) if Path(b).name ==
+                        "model_card.json" else real(a, b))
+    with pytest.raises(OSError):
+        promote_atomically(NEW, d)
+    assert list(d.iterdir()) == []
+
+
+@pytest.mark.parametrize("bad", ["../escape.json", "sub/card.json", "", ".."])
+def test_promote_refuses_paths_outside_dest(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ValueError, match="plain names"):
+        promote_atomically({bad: b"x"}, tmp_path)
+
+
+# --------------------------------------------------------------------------- frozen eval set
+
+def items() -> list[LabelledPage]:
+    return [
+        LabelledPage(id="farm-1", html=b"<p>Key Minister said three,000 troops</p>", label=1, kind="farm_full",
+                     url="http://farm.example/1", meta={"spin_rate": 0.05, "source": "bbc", "site": "farm.example"}),
+        LabelledPage(id="ham-1", html=b"<p>The Prime Minister said 3,000 troops</p>", label=0,
+                     meta={"source": "wcxb", "page_type": "article"}),
+        LabelledPage(id="ham-2", html="<p>Caf\u00e9 menu</p>".encode(), label=0, kind="ham_related"),
+    ]
+
+
+def test_evalset_round_trip_and_deterministic_digest(tmp_path: Path) -> None:
+    digest_file = write_evalset(tmp_path / "a", items())
+    write_evalset(tmp_path / "b", list(reversed(items())))
+    digest = digest_file.read_text().split()[0]
+    assert digest == manifest_digest(tmp_path / "a") == manifest_digest(tmp_path / "b")
+    assert (tmp_path / "a" / MANIFEST).read_bytes() == (tmp_path / "b" / MANIFEST).read_bytes()
+    loaded = {it.id: it for it in load_evalset(tmp_path / "a", digest)}
+    for it in items():
+        got = loaded[it.id]
+        assert (got.html, got.label, got.url) == (it.html, it.label, it.url)
+        assert got.meta == it.meta and got.kind == (it.kind or "ham")
+    rec = json.loads((tmp_path / "a" / MANIFEST).read_text().splitlines()[0])
+    assert set(rec) == {"id", "sha256", "label", "kind", "spin_rate", "source", "site", "page_type", "url"}
+
+
+def test_load_evalset_refuses_a_tampered_page(tmp_path: Path) -> None:
+    write_evalset(tmp_path, items())
+    target = tmp_path / "pages" / f"{items()[1].sha256}.html.gz"
+    target.write_bytes(gzip.compress(b"<p>The Prime Minister said 4,000 troops</p>"))
+    with pytest.raises(EvalSetError, match="ham-1: page bytes hash to"):
+        load_evalset(tmp_path)
+
+
+def test_load_evalset_refuses_a_missing_page(tmp_path: Path) -> None:
+    write_evalset(tmp_path, items())
+    (tmp_path / "pages" / f"{items()[0].sha256}.html.gz").unlink()
+    with pytest.raises(EvalSetError, match="farm-1: cannot read"):
+        load_evalset(tmp_path)
+
+
+def test_load_evalset_refuses_an_edited_manifest_or_an_unexpected_digest(tmp_path: Path) -> None:
+    digest = write_evalset(tmp_path, items()).read_text().split()[0]
+    assert len(load_evalset(tmp_path, digest.upper())) == 3                       # near miss: same digest
+    with pytest.raises(EvalSetError, match="different eval set"):
+        load_evalset(tmp_path, "0" * 64)
+    m = tmp_path / MANIFEST
+    m.write_text(m.read_text().replace('"label": 0', '"label": 1', 1))           # relabel one ham
+    with pytest.raises(EvalSetError, match="changed after the set was frozen"):
+        load_evalset(tmp_path, digest)
+    (tmp_path / DIGEST_FILE).unlink()
+    with pytest.raises(EvalSetError, match="cannot read MANIFEST.sha256"):
+        load_evalset(tmp_path)
+
+
+def test_write_evalset_refuses_overwrite_duplicates_and_empty(tmp_path: Path) -> None:
+    write_evalset(tmp_path / "e", items())
+    with pytest.raises(EvalSetError, match="already exists"):
+        write_evalset(tmp_path / "e", items())
+    smaller = items()[:2]
+    write_evalset(tmp_path / "e", smaller, overwrite=True)
+    assert sorted(p.name for p in (tmp_path / "e" / "pages").iterdir()) == sorted(f"{i.sha256}.html.gz" for i in smaller)
+    dup = items() + [LabelledPage(id="copy", html=items()[0].html, label=1)]
+    with pytest.raises(EvalSetError, match="identical bytes"):
+        write_evalset(tmp_path / "d", dup)
+    with pytest.raises(EvalSetError, match="duplicate id"):
+        write_evalset(tmp_path / "d", items() + [LabelledPage(id="ham-1", html=b"<p>other</p>", label=0)])
+    with pytest.raises(EvalSetError, match="empty"):
+        write_evalset(tmp_path / "d", [])
+
+
+def test_gz_pages_are_byte_stable(tmp_path: Path) -> None:
+    write_evalset(tmp_path / "a", items())
+    write_evalset(tmp_path / "b", items())
+    for p in (tmp_path / "a" / "pages").iterdir():
+        assert p.read_bytes() == (tmp_path / "b" / "pages" / p.name).read_bytes()
+    assert os.path.getsize(tmp_path / "a" / DIGEST_FILE) == 64 + 2 + len(MANIFEST) + 1

@@ -1,0 +1,226 @@
+"""Quality gate: a retrained model replaces the current one only if it is not measurably worse.
+
+`gate_decision` compares the current and candidate models' FPR and recall, both measured on the same frozen
+eval set (see `training.evalset`). The rule, named ``two-SE binomial noise margin``:
+
+    pass  iff  candidate.fpr    <= current.fpr    + fpr_margin
+          and  candidate.recall >= current.recall - recall_margin
+
+    fpr_margin    = max(0.001, 2 * sqrt(p (1 - p) / n_ham)),   p = (fp + 1) / (n_ham + 2)   (current model)
+    recall_margin = max(0.005, 2 * sqrt(r (1 - r) / n_spam)),  r = (tp + 1) / (n_spam + 2)  (current model)
+
+Two standard errors of the current estimate is roughly what re-sampling the eval set moves a rate by; the
+add-one smoothing keeps 0 false positives from pretending to be a zero-noise measurement; the floors (0.1 pp FPR,
+0.5 pp recall) keep a huge eval set from failing a candidate over a rounding-sized change. Candidates measured on
+a different eval set (different ``evalset`` digest, or different n_ham / n_spam) are refused: the numbers would
+not be comparable.
+
+`promote_atomically` then installs the candidate's files. See its docstring for why the order is safe.
+"""
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from training.threshold import confusion_at
+
+RULE = "two-SE binomial noise margin"
+FPR_FLOOR = 0.001
+RECALL_FLOOR = 0.005
+_replace = os.replace   # indirection so tests can inject a failure at the rename step
+_fsync = os.fsync
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """Whether the candidate may replace the current model, why, and a Markdown comparison table."""
+
+    passed: bool
+    reasons: list[str]
+    table_markdown: str
+    fpr_margin: float = 0.0
+    recall_margin: float = 0.0
+    rule: str = RULE
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def gate_metrics(y_true: Sequence[int] | np.ndarray, scores: Sequence[float] | np.ndarray, threshold: float,
+                 evalset: str | None = None) -> dict[str, Any]:
+    """The dict `gate_decision` compares: fpr, recall, n_ham, n_spam (+ fp, tp, threshold, evalset digest)."""
+    c = confusion_at(y_true, scores, threshold)
+    out: dict[str, Any] = {"fpr": c["fpr"], "recall": c["recall"], "n_ham": c["n_ham"], "n_spam": c["n_spam"],
+                           "fp": c["fp"], "tp": c["tp"], "threshold": float(threshold)}
+    if evalset:
+        out["evalset"] = evalset
+    return out
+
+
+def noise_margin(rate: float, n: int, floor: float) -> float:
+    """Two standard errors of a binomial rate measured on n items (add-one smoothed), at least `floor`."""
+    if n <= 0:
+        return 1.0
+    k = rate * n
+    p = (k + 1.0) / (n + 2.0)
+    return max(floor, 2.0 * math.sqrt(p * (1.0 - p) / n))
+
+
+def gate_decision(current: Mapping[str, Any] | None, candidate: Mapping[str, Any], *,
+                  fpr_margin: float | None = None, recall_margin: float | None = None) -> GateDecision:
+    """Apply the gate (module doc). Margins default to the two-SE noise of the current model's estimates.
+
+    `current` None (no model installed yet) passes with that reason, provided the candidate's numbers are valid.
+    """
+    _check(candidate, "candidate")
+    if current is None:
+        table = _table(None, candidate, fpr_margin or 0.0, recall_margin or 0.0)
+        return GateDecision(True, ["no current model: the candidate is the first one"], table,
+                            fpr_margin or 0.0, recall_margin or 0.0)
+    _check(current, "current")
+    fm = noise_margin(current["fpr"], int(current["n_ham"]), FPR_FLOOR) if fpr_margin is None else float(fpr_margin)
+    rm = (noise_margin(current["recall"], int(current["n_spam"]), RECALL_FLOOR)
+          if recall_margin is None else float(recall_margin))
+    how = "default, " + RULE if fpr_margin is None or recall_margin is None else "given by the caller"
+    reasons: list[str] = []
+    ok = True
+    ev_cur, ev_cand = current.get("evalset"), candidate.get("evalset")
+    if ev_cur and ev_cand and ev_cur != ev_cand:
+        ok = False
+        reasons.append(f"REFUSED: measured on different eval sets ({ev_cur} vs {ev_cand}); re-evaluate the "
+                       f"current model on the candidate's eval set")
+    for n in ("n_ham", "n_spam"):
+        if int(current[n]) != int(candidate[n]):
+            ok = False
+            reasons.append(f"REFUSED: {n} differs ({current[n]} vs {candidate[n]}): not the same eval set")
+    fpr_ok = candidate["fpr"] <= current["fpr"] + fm + 1e-12
+    reasons.append(f"{'ok' if fpr_ok else 'FAILED'}: candidate FPR {_pct(candidate['fpr'])} "
+                   f"{'<=' if fpr_ok else '>'} current {_pct(current['fpr'])} + margin {_pct(fm)} ({how})")
+    rec_ok = candidate["recall"] >= current["recall"] - rm - 1e-12
+    reasons.append(f"{'ok' if rec_ok else 'FAILED'}: candidate recall {_pct(candidate['recall'])} "
+                   f"{'>=' if rec_ok else '<'} current {_pct(current['recall'])} - margin {_pct(rm)} ({how})")
+    passed = ok and fpr_ok and rec_ok
+    return GateDecision(passed, reasons, _table(current, candidate, fm, rm), fm, rm,
+                        details={"fpr_ok": fpr_ok, "recall_ok": rec_ok, "comparable": ok})
+
+
+def _check(d: Mapping[str, Any], who: str) -> None:
+    for k in ("fpr", "recall", "n_ham", "n_spam"):
+        if k not in d or d[k] is None:
+            raise ValueError(f"{who} metrics lack {k!r} (need fpr, recall, n_ham, n_spam)")
+    for k in ("fpr", "recall"):
+        v = float(d[k])
+        if not 0.0 <= v <= 1.0 or math.isnan(v):
+            raise ValueError(f"{who} {k} must be within [0, 1], got {d[k]!r}")
+
+
+def _table(cur: Mapping[str, Any] | None, cand: Mapping[str, Any], fm: float, rm: float) -> str:
+    rows = ["| metric | current | candidate | change | allowed |", "|---|---:|---:|---:|---|"]
+    for k, allowed in (("fpr", f"<= +{_pct(fm)}"), ("recall", f">= -{_pct(rm)}")):
+        c = None if cur is None else float(cur[k])
+        d = float(cand[k])
+        change = "–" if c is None else f"{100 * (d - c):+.2f} pp"
+        rows.append(f"| {k} | {_pct(c)} | {_pct(d)} | {change} | {allowed} |")
+    for k in ("n_ham", "n_spam"):
+        rows.append(f"| {k} | {'–' if cur is None else cur[k]} | {cand[k]} | | same |")
+    return "\n".join(rows)
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * float(x):.2f}%"
+
+
+# --------------------------------------------------------------------------- promotion
+
+def promote_atomically(files: Mapping[str, bytes | Path], dest_dir: Path, *,
+                       last: Sequence[str] = ("model_card.json",)) -> list[Path]:
+    """Install `files` (name -> bytes or source path) into `dest_dir` so readers never load a torn file.
+
+    1. Every file is written to a temp name in `dest_dir` (same filesystem), flushed and fsync'ed. Any failure
+       here deletes the temps and leaves the installed files byte-identical.
+    2. The temps are renamed over the targets with ``os.replace`` (atomic per file): the artifact first, the
+       names in `last` (the model card) last, then the folder is fsync'ed. If a rename fails, the files already
+       replaced are restored from hard-link backups taken just before, so the old set is back.
+    3. Between two renames (microseconds) a reader can see the new artifact with the old card. That pair is
+       never loaded silently: the card records the artifact's SHA-256 and `Detector.load` refuses a mismatch
+       with ArtifactError, which a reloading service can retry. A crash (power loss) in that window leaves the
+       same refused pair until promotion is rerun — loud, never a wrong model.
+
+    A versioned folder plus an atomic symlink swap would close the window entirely, but the detector reads
+    a fixed, committed folder (model/artifacts/), so per-file replace with hash verification is the simplest
+    correct choice here. Returns the installed paths, in rename order.
+    """
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        if not name or Path(name).name != name or name in (".", ".."):
+            raise ValueError(f"file names must be plain names inside dest_dir, got {name!r}")
+    order = sorted(n for n in files if n not in last) + [n for n in last if n in files]
+    temps: dict[str, Path] = {}
+    try:
+        for name in order:
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=dest_dir)
+            temps[name] = Path(tmp)
+            with os.fdopen(fd, "wb") as out:
+                src = files[name]
+                if isinstance(src, (bytes, bytearray, memoryview)):
+                    out.write(src)
+                else:
+                    with open(src, "rb") as fh:
+                        shutil.copyfileobj(fh, out, 1 << 20)
+                out.flush()
+                _fsync(out.fileno())
+    except BaseException:
+        _remove(temps.values())
+        raise
+
+    backups: dict[str, Path] = {}
+    replaced: list[str] = []
+    try:
+        for name in order:
+            target = dest_dir / name
+            if target.exists():
+                backup = dest_dir / f".{name}.{os.getpid()}.bak"
+                if backup.exists():
+                    backup.unlink()
+                os.link(target, backup)
+                backups[name] = backup
+            _replace(temps[name], target)
+            replaced.append(name)
+        _fsync_dir(dest_dir)
+    except BaseException:
+        for name in reversed(replaced):       # put the old files back
+            if name in backups:
+                os.replace(backups.pop(name), dest_dir / name)
+            else:
+                (dest_dir / name).unlink(missing_ok=True)
+        _remove(t for n, t in temps.items() if n not in replaced)
+        _remove(backups.values())
+        raise
+    _remove(backups.values())
+    return [dest_dir / n for n in order]
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make the renames durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        _fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(paths: Any) -> None:
+    for p in list(paths):
+        try:
+            Path(p).unlink()
+        except FileNotFoundError:
+            pass
