@@ -248,3 +248,13 @@ def test_gz_pages_are_byte_stable(tmp_path: Path) -> None:
     for p in (tmp_path / "a" / "pages").iterdir():
         assert p.read_bytes() == (tmp_path / "b" / "pages" / p.name).read_bytes()
     assert os.path.getsize(tmp_path / "a" / DIGEST_FILE) == 64 + 2 + len(MANIFEST) + 1
+
+
+def test_evalset_cli_verifies(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from training.evalset import main
+
+    digest = write_evalset(tmp_path, items()).read_text().split()[0]
+    assert main([str(tmp_path), "--digest", digest]) == 0
+    assert "ok: 3 pages (1 spam, 2 ham)" in capsys.readouterr().out
+    assert main([str(tmp_path), "--digest", "f" * 64]) == 1
+    assert "different eval set" in capsys.readouterr().err

@@ -215,3 +215,45 @@ def test_dataset_sha256_is_order_independent_and_sensitive_to_labels_and_bytes()
     assert dataset_sha256([a, b]) != dataset_sha256([LabelledPage(id="a", html=a.html, label=0), b])
     assert dataset_sha256([a, b]) != dataset_sha256([LabelledPage(id="a", html=b"<p>one!</p>", label=1), b])
     assert len(dataset_sha256([])) == 64
+
+
+# --------------------------------------------------------------------------- command line
+
+def test_cli_prints_counts_and_digest_and_fails_on_unusable_data(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from training.operator_data import main
+
+    make_folder(tmp_path / "ok")
+    (tmp_path / "ok" / "ham" / "x.txt").write_text("x")
+    assert main([str(tmp_path / "ok")]) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["counts"]["kept"] == 40 and len(report["dataset_sha256"]) == 64
+    assert "warning: 1 file(s) without" in err
+    make_folder(tmp_path / "small", n_ham=3)
+    assert main([str(tmp_path / "small")]) == 1
+    assert "only 3 ham pages" in capsys.readouterr().err
+    assert main([str(tmp_path / "small"), "--min-per-class", "3"]) == 0
+
+
+# --------------------------------------------------------------------------- real pages from ../shared
+
+SHARED = Path(os.environ.get("UNSPUN_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not (SHARED / "corpus" / "manifest.jsonl.gz").exists(), reason="../shared corpus is absent")
+def test_manifest_pointing_at_real_gzipped_pages(tmp_path: Path) -> None:
+    import hashlib
+
+    with gzip.open(SHARED / "corpus" / "manifest.jsonl.gz", "rt", encoding="utf-8") as fh:
+        recs = [json.loads(line) for _, line in zip(range(30), fh)]
+    lines = [json.dumps({"path": str(SHARED / "corpus" / "pages" / r["path"]), "label": "ham",
+                         "source": r["source"], "sha1": r["sha1"]}) for r in recs]
+    lines += [json.dumps({"html": page(i, True).decode(), "label": "spam"}) for i in range(20)]
+    ls = load_labelled(write_manifest(tmp_path / "m.jsonl", lines), min_per_class=10)
+    hams = [it for it in ls.items if it.label == 0]
+    n_distinct = len({r["sha1"] for r in recs})     # real benchmarks repeat pages: those count as duplicates
+    assert len(hams) == n_distinct and ls.counts["duplicates"] == 30 - n_distinct
+    assert ls.counts["skipped_unreadable"] == 0
+    for it in hams:                        # gunzipped bytes are the original page
+        assert hashlib.sha1(it.html).hexdigest() == it.meta["sha1"]

@@ -13,9 +13,11 @@ do not hash to the manifest's SHA-256. Comparing two models on the same digest i
 """
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +138,23 @@ def load_evalset(dir: Path, expected_digest: str | None = None) -> list[Labelled
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise EvalSetError(f"{dir}: {len(problems)} page(s) fail verification: {shown}")
     return items
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m training.evalset DIR [--digest SHA256]``: verify a frozen eval set; exit 1 on any mismatch."""
+    ap = argparse.ArgumentParser(prog="python -m training.evalset", description=main.__doc__)
+    ap.add_argument("dir", type=Path)
+    ap.add_argument("--digest", default=None, help="the manifest SHA-256 the set must have (e.g. from a model card)")
+    args = ap.parse_args(argv)
+    try:
+        items = load_evalset(args.dir, args.digest)
+    except EvalSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    n_spam = sum(1 for it in items if it.label == 1)
+    print(f"ok: {len(items)} pages ({n_spam} spam, {len(items) - n_spam} ham), manifest {manifest_digest(args.dir)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

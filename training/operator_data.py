@@ -16,11 +16,14 @@ page labelled both ways) raise ``DataError`` carrying the counts.
 """
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -58,9 +61,9 @@ class LabelledPage:
     kind: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
-        """SHA-256 of the page bytes, the page's identity for dedup and frozen eval sets."""
+        """SHA-256 of the page bytes, the page's identity for dedup and frozen eval sets (computed once)."""
         return hashlib.sha256(self.html).hexdigest()
 
 
@@ -299,3 +302,25 @@ def _warning(category: str, n: int, examples: list[str]) -> str:
 
 def _fmt_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in counts.items() if v)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m training.operator_data PATH``: check labelled data before training; exit 1 if unusable."""
+    ap = argparse.ArgumentParser(prog="python -m training.operator_data", description=main.__doc__)
+    ap.add_argument("path", type=Path, help="folder with spam/ and ham/, or a .jsonl/.jsonl.gz manifest")
+    ap.add_argument("--min-per-class", type=int, default=20)
+    ap.add_argument("--strict", action="store_true", help="treat any skipped input as an error")
+    args = ap.parse_args(argv)
+    try:
+        ls = load_labelled(args.path, min_per_class=args.min_per_class, strict=args.strict)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for w in ls.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(json.dumps({"counts": ls.counts, "dataset_sha256": dataset_sha256(ls.items)}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
