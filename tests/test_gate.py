@@ -258,3 +258,44 @@ def test_evalset_cli_verifies(tmp_path: Path, capsys: pytest.CaptureFixture) -> 
     assert "ok: 3 pages (1 spam, 2 ham)" in capsys.readouterr().out
     assert main([str(tmp_path), "--digest", "f" * 64]) == 1
     assert "different eval set" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- promotion against the real loader
+
+def model_pair(version: str) -> dict[str, bytes]:
+    """A loadable (artifact, card) pair in the detector's format, with a stand-in pipeline."""
+    from model.artifact import ARTIFACT_NAME, CARD_NAME, FORMAT_VERSION, dump_bundle, sha256_bytes
+
+    data = dump_bundle({"pipeline": version, "threshold": 0.5, "feature_names": [], "tables": {},
+                        "format": FORMAT_VERSION})
+    card = {"version": version, "artifact_sha256": sha256_bytes(data)}
+    return {ARTIFACT_NAME: data, CARD_NAME: json.dumps(card).encode()}
+
+
+def test_promoted_pair_loads_and_a_half_promoted_pair_is_refused(tmp_path: Path) -> None:
+    from model.artifact import ARTIFACT_NAME, load_artifact
+    from model.errors import ArtifactError
+
+    d = tmp_path / "artifacts"
+    promote_atomically(model_pair("v1"), d)
+    assert load_artifact(d)[1]["version"] == "v1"
+    promote_atomically(model_pair("v2"), d)
+    bundle, card, _ = load_artifact(d)
+    assert card["version"] == "v2" and bundle["pipeline"] == "v2"
+    # What a reader sees between the two renames (or after a crash there): new artifact, old card.
+    (d / ARTIFACT_NAME).write_bytes(model_pair("v3")[ARTIFACT_NAME])
+    with pytest.raises(ArtifactError, match="does not match its model card"):
+        load_artifact(d)
+
+
+def test_rolled_back_promotion_still_loads_the_old_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model.artifact import CARD_NAME, load_artifact
+
+    d = tmp_path / "artifacts"
+    promote_atomically(model_pair("v1"), d)
+    real = gate._replace
+    monkeypatch.setattr(gate, "_replace", lambda a, b: (_ for _ in ()).throw(OSError("injected"))
+                        if Path(b).name == CARD_NAME else real(a, b))
+    with pytest.raises(OSError, match="injected"):
+        promote_atomically(model_pair("v2"), d)
+    assert load_artifact(d)[1]["version"] == "v1"
