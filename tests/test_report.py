@@ -129,11 +129,30 @@ def test_worst_lists_are_the_real_errors_in_order_with_evidence_by_id(tmp_path: 
     md = write_report(tmp_path, title="t", y_true=y, scores=s, threshold=0.5, meta=meta,
                       worst_evidence=evidence, plots=False).path.read_text()
     fp = md.split("## Worst false positives")[1].split("## Worst false negatives")[0]
-    fn = md.split("## Worst false negatives")[1]
+    fn = md.split("## Worst false negatives")[1].split("## Closest calls")[0]
     rows = [line for line in fp.splitlines() if line.startswith("| ") and line[2].isdigit()]
     assert len(rows) == 20 and rows[0].startswith("| 1 | h29 | 0.7900 |") and rows[-1].startswith("| 20 | h10 |")
     assert '"fired": ["trailing_links"]' in rows[0] and "copyright_residue" not in md
     assert "| 1 | s\\|1 | 0.0500 | farm_full |" in fn and "| 2 | s2 | 0.1000 |" in fn and "s3" not in fn
+    assert md.split("## Closest calls")[1].endswith("\n\nNone.\n")                  # every ham is at or above 0.5
+
+
+def test_closest_calls_list_hams_just_below_the_threshold(tmp_path: Path) -> None:
+    y = [0] * 14 + [1]
+    s = [i / 20 for i in range(14)] + [0.9]                  # hams 0.00 .. 0.65; threshold 0.5
+    md = write_report(tmp_path, title="t", y_true=y, scores=s, threshold=0.5,
+                      meta=[{"id": f"h{i}"} for i in range(15)], plots=False).path.read_text()
+    close = md.split("## Closest calls")[1]
+    rows = [line for line in close.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert [r.split(" | ")[1] for r in rows] == ["h9", "h8", "h7", "h6", "h5", "h4", "h3", "h2", "h1", "h0"]
+
+
+def test_stale_plots_from_an_earlier_run_are_removed(tmp_path: Path) -> None:
+    y, s, meta = synthetic(20, 10)
+    write_report(tmp_path, title="t", y_true=y, scores=s, threshold=0.5, meta=meta)
+    assert (tmp_path / "roc.png").exists()
+    write_report(tmp_path, title="t", y_true=y, scores=s, threshold=0.5, meta=meta, plots=False)
+    assert not list(tmp_path.glob("*.png"))
 
 
 def test_report_is_deterministic(tmp_path: Path) -> None:

@@ -3,8 +3,8 @@
 `write_report` writes into `out_dir`:
 
 * ``report.md`` — summary line, metrics, the threshold table, recall by kind of spam and by spin rate, FPR by
-  kind / source / page type of ham (with exact 95% upper bounds), the twenty worst false positives and false
-  negatives with their evidence, and links to the plots;
+  kind / source / page type of ham (with exact 95% intervals), the twenty worst false positives and false
+  negatives and the ten highest-scoring hams below the threshold, with their evidence, and links to the plots;
 * ``metrics.json`` — the metrics, keys sorted;
 * PNGs — ``roc.png``, ``pr.png``, ``score_hist.png``, ``calibration.png``, ``recall_by_kind.png``,
   ``recall_by_spin_rate.png``, ``fpr_by_source.png``, ``fpr_by_page_type.png``.
@@ -32,6 +32,9 @@ from training.threshold import GRID, as_arrays, confusion_at, fpr_upper_bound, t
 
 SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)   # spin rate as a fraction of words (0.05 = 5%)
 N_WORST = 20
+N_CLOSE = 10                                                # closest calls: hams just below the threshold
+PLOT_FILES = ("roc.png", "pr.png", "score_hist.png", "calibration.png", "recall_by_kind.png",
+              "recall_by_spin_rate.png", "fpr_by_source.png", "fpr_by_page_type.png")
 _NONE = "(none)"
 _PNG_META = {"Software": None}                              # no version string: same inputs, same bytes
 
@@ -168,12 +171,15 @@ def write_report(out_dir: Path, *, title: str, y_true: Sequence[int] | np.ndarra
                                        ("Recall by spin rate", by_spin, "recall", "recall_by_spin_rate.png"),
                                        ("FPR by source", by_source, "FPR", "fpr_by_source.png"),
                                        ("FPR by page type", by_type, "FPR", "fpr_by_page_type.png")]) if plots else []
+    for stale in set(PLOT_FILES) - {fname for _, fname in images}:   # from an earlier run into the same folder
+        (out_dir / stale).unlink(missing_ok=True)
 
     ev: dict[str, list[dict[str, Any]]] = {}
     for e in worst_evidence or []:
         ev.setdefault(str(e.get("id")), []).append({k: v for k, v in e.items() if k != "id"})
     order_fp = [i for i in np.argsort(-s, kind="stable") if y[i] == 0 and s[i] >= thr][:N_WORST]
     order_fn = [i for i in np.argsort(s, kind="stable") if y[i] == 1 and s[i] < thr][:N_WORST]
+    order_close = [i for i in np.argsort(-s, kind="stable") if y[i] == 0 and s[i] < thr][:N_CLOSE]
 
     md: list[str] = [f"# {title}", ""]
     for k, v in (summary or {}).items():
@@ -203,6 +209,7 @@ def write_report(out_dir: Path, *, title: str, y_true: Sequence[int] | np.ndarra
                          order_fp, ids, s, kinds, meta, ev)
     md += _worst_section(f"Worst false negatives (lowest-scoring spams below {thr:.4f})",
                          order_fn, ids, s, kinds, meta, ev)
+    md += _worst_section(f"Closest calls (highest-scoring hams below {thr:.4f})", order_close, ids, s, kinds, meta, ev)
     if extra_markdown:
         md += [extra_markdown.rstrip(), ""]
     path = out_dir / "report.md"
