@@ -7,6 +7,7 @@ so reload paths are exercised on real files without a trained model.
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,120 @@ def create_fake_app() -> Flask:
     from service.app import create_app
 
     return create_app(loader=artifact_loader, catalogue=STABLE_SIGNALS)
+
+
+# ---- a real gunicorn on loopback, for integration tests and bench/load_test.py ---------------------------
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_loopback_port() -> int:
+    """A port that was free on 127.0.0.1 a moment ago."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def child_pids(pid: int) -> set[int]:
+    """Direct children of `pid`, from /proc (Linux)."""
+    found: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+class CannotBind(RuntimeError):
+    """gunicorn could not bind its loopback port (the caller may skip)."""
+
+
+class GunicornServer:
+    """`make serve` on 127.0.0.1 in a subprocess: start, talk HTTP to it, stop (bounded waits)."""
+
+    def __init__(self, app_spec: str = "service.app:create_app()", env: dict[str, str] | None = None,
+                 workers: int = 2, log_path: Path | None = None) -> None:
+        self.app_spec = app_spec
+        self.port = free_loopback_port()
+        self.env = dict(os.environ, HOST="127.0.0.1", PORT=str(self.port),
+                        UNSPUN_WORKERS=str(workers), **(env or {}))
+        self.log_path = log_path
+        self.proc: Any = None
+
+    def start(self, timeout: float = 90.0) -> "GunicornServer":
+        import subprocess
+        import sys
+
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", str(REPO / "service" / "gunicorn_conf.py"), self.app_spec],
+            cwd=REPO, env=self.env, stdout=log, stderr=log, start_new_session=True)
+        if self.log_path:
+            log.close()  # the child holds its own descriptor
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                text = self.log_path.read_text(errors="replace") if self.log_path else ""
+                if "Address already in use" in text or "Can't connect" in text:
+                    raise CannotBind(text[-500:])
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}: {text[-2000:]}")
+            try:
+                status, _h, _b = self.request("GET", "/healthz", timeout=2)
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer /healthz in time")
+
+    @property
+    def pid(self) -> int:
+        return int(self.proc.pid)
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None,
+                timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
+        """One request on a fresh loopback connection: (status, headers, body)."""
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            conn.close()
+
+    def json(self, method: str, path: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        import json as _json
+
+        status, _h, data = self.request(method, path, body, headers)
+        return status, _json.loads(data)
+
+    def workers(self) -> set[int]:
+        return child_pids(self.pid)
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        """SIGTERM the master (graceful), SIGKILL its process group if it lingers."""
+        import signal
+        import subprocess
+
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            return self.proc.wait(10)
+
+    def __enter__(self) -> "GunicornServer":
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
