@@ -1,0 +1,438 @@
+"""An article spinner for training data: swaps ~rate of the words for dictionary synonyms, sense-blind.
+
+It imitates what content farms do to copied news (see shared/seeds): every word the dictionary knows is
+eligible, function words included ("between" -> "in between"), a random synonym is taken with no sense
+choice ("Prime Minister" -> "Key Minister"), multi-word synonyms are fine, capitalisation is carried over
+(Title, UPPER, lower), plurals of dictionary words are inflected ("days" -> "times"), and numbers are
+partly spelled out ("3,000" -> "three,000", "120" -> "one hundred twenty"). Everything outside a changed
+word -- punctuation, whitespace, other words -- is kept byte for byte.
+
+Deterministic: the same text, rate and ``random.Random`` state give the same output.
+"""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+# A word: letters with inner apostrophes ("don't", "Iraq's"). Numbers: 3,000 / 120 / 2.5.
+_TOKEN = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<word>[A-Za-z]+(?:['\u2019][A-Za-z]+)*)")
+_POSSESSIVE = re.compile(r"^(?P<base>[A-Za-z]+)(?P<suf>['\u2019]s)$")
+_MAX_PHRASE = 4
+
+# Words ending in "s" that are not plurals: never inflect them via their "s"-less stem.
+_NOT_PLURAL = frozenset(
+    "is was has does goes this thus its his hers yours ours theirs us as plus less unless across always "
+    "perhaps news series species chaos bus gas yes whereas nevertheless afterwards towards besides sometimes "
+    "means lens bias status analysis basis crisis thesis famous various previous serious obvious numerous "
+    "ridiculous dangerous anonymous continuous tremendous unanimous process progress success access business "
+    "address congress class glass mass boss loss cross dress press stress kiss miss pass".split()
+)
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+        "seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """0..999 in words, the way spinners write them: 120 -> "one hundred twenty"."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        t, o = divmod(n, 10)
+        return _TENS[t] + ("" if o == 0 else "-" + _ONES[o])
+    h, rest = divmod(n, 100)
+    return _ONES[h] + " hundred" + ("" if rest == 0 else " " + number_words(rest))
+
+
+def spell_number(token: str) -> str | None:
+    """Partly spell out a number token; None when a spinner would leave it alone (years, decimals, big ints)."""
+    if "." in token:
+        return None
+    if "," in token:
+        head, _, tail = token.partition(",")
+        return number_words(int(head)) + "," + tail
+    if len(token) > 3 or (len(token) > 1 and token[0] == "0"):
+        return None
+    return number_words(int(token))
+
+
+def match_case(original: str, replacement: str) -> str:
+    """Carry `original`'s capitalisation over to `replacement`: UPPER, Title Case (every word), Capitalised, lower."""
+    letters = [c for c in original if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return replacement.upper()
+    words = original.split()
+    if len(words) > 1 and all(w[0].isupper() for w in words if w[0].isalpha() and len(w) > 3):
+        return " ".join(w[:1].upper() + w[1:] for w in replacement.split(" "))
+    if original[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def pluralise(phrase: str) -> str:
+    """Naive English plural of the last word: time -> times, city -> cities, box -> boxes."""
+    head, _, last = phrase.rpartition(" ")
+    if re.search(r"(s|x|z|ch|sh)$", last):
+        last += "es"
+    elif re.search(r"[^aeiou]y$", last):
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
+@dataclass(frozen=True)
+class Change:
+    """One replacement; `start`/`end` are offsets in the *spun* text."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+
+
+@dataclass
+class SpinResult:
+    """Spun text, its changes, the number of words in the source, and changed source words / words."""
+
+    text: str
+    changes: list[Change] = field(default_factory=list)
+    words: int = 0
+    rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A replaceable span of the source: token indices [i, j) and the choices for it."""
+
+    text_index: int
+    i: int
+    j: int
+    kind: str          # "word", "plural", "possessive", "phrase", "number"
+
+
+class Spinner:
+    """Sense-blind synonym spinner over a ``{lowercase word or phrase: [synonyms]}`` dictionary.
+
+    Keys containing spaces (from the thesaurus or `phrase_table`) are matched as phrases of up to four
+    words; single-word entries of `phrase_table` take precedence over the thesaurus.
+    """
+
+    def __init__(self, thesaurus: dict[str, list[str]], *, name: str, spell_numbers: bool = True,
+                 phrase_table: dict[str, list[str]] | None = None) -> None:
+        self.name = name
+        self.spell_numbers = spell_numbers
+        self.thesaurus = thesaurus
+        self.overrides: dict[str, list[str]] = {}
+        self.phrases: dict[str, list[str]] = {}
+        for table in (thesaurus, phrase_table or {}):
+            for key, syns in table.items():
+                if " " in key and key.count(" ") < _MAX_PHRASE and syns:
+                    self.phrases[key] = list(syns)
+        for key, syns in (phrase_table or {}).items():
+            if " " not in key and syns:
+                self.overrides[key] = list(syns)
+        self._phrase_lengths = sorted({k.count(" ") + 1 for k in self.phrases}, reverse=True)
+        self._phrase_first = frozenset(k.split(" ", 1)[0] for k in self.phrases)
+
+    def __repr__(self) -> str:
+        return f"Spinner(name={self.name!r}, words={len(self.thesaurus)}, phrases={len(self.phrases)})"
+
+    # -- lookup ---------------------------------------------------------------------------------------------
+    def synonyms(self, word: str) -> list[str]:
+        """Synonyms for one lowercase word (phrase_table first, then the thesaurus)."""
+        return self.overrides.get(word) or self.thesaurus.get(word) or []
+
+    def _word_kind(self, tok: str) -> str | None:
+        low = tok.lower()
+        if self.synonyms(low):
+            return "word"
+        m = _POSSESSIVE.match(tok)
+        if m and self.synonyms(m.group("base").lower()):
+            return "possessive"
+        if (low.endswith("s") and len(low) > 3 and low not in _NOT_PLURAL and not low.endswith("ss")
+                and self.synonyms(low[:-1])):
+            return "plural"
+        return None
+
+    # -- planning -------------------------------------------------------------------------------------------
+    @staticmethod
+    def _tokens(text: str) -> list[re.Match[str]]:
+        """Word and number tokens, skipping those glued to URLs, e-mail addresses, code or other tokens."""
+        out = []
+        n = len(text)
+        for m in _TOKEN.finditer(text):
+            s, e = m.start(), m.end()
+            prev = text[s - 1] if s else " "
+            nxt = text[e] if e < n else " "
+            nxt2 = text[e + 1] if e + 1 < n else " "
+            if prev in "@/\\_#=&%<>" or nxt in "@/\\_=<>" or prev.isalnum() or nxt.isalnum():
+                continue
+            if nxt == "." and nxt2.isalnum():       # example.com, 2.x
+                continue
+            if prev == "." and s >= 2 and text[s - 2].isalnum():
+                continue
+            if m.group("num") and (prev in "-+." or nxt in "-"):
+                continue
+            out.append(m)
+        return out
+
+    def _options(self, text_index: int, text: str, toks: list[re.Match[str]], i: int) -> list[_Candidate]:
+        """Replaceable spans starting at token `i`: a phrase of 2..4 words, the word itself, or a number."""
+        m = toks[i]
+        if m.group("num"):
+            if self.spell_numbers and spell_number(m.group()) is not None:
+                return [_Candidate(text_index, i, i + 1, "number")]
+            return []
+        opts: list[_Candidate] = []
+        if m.group().lower() in self._phrase_first:
+            for length in self._phrase_lengths:
+                j = i + length
+                if j > len(toks) or any(t.group("num") for t in toks[i:j]):
+                    continue
+                # words of a phrase must be separated by plain spaces only
+                if any(text[toks[k].end():toks[k + 1].start()] != " " for k in range(i, j - 1)):
+                    continue
+                if " ".join(t.group().lower() for t in toks[i:j]) in self.phrases:
+                    opts.append(_Candidate(text_index, i, j, "phrase"))
+        kind = self._word_kind(m.group())
+        if kind:
+            opts.append(_Candidate(text_index, i, i + 1, kind))
+        return opts
+
+    def _replacement(self, cand: _Candidate, source: str, rng: random.Random) -> str | None:
+        low = source.lower()
+        if cand.kind == "number":
+            return spell_number(source)
+        if cand.kind == "phrase":
+            choices = self.phrases[" ".join(low.split())]
+            rep = rng.choice(choices)
+        elif cand.kind == "word":
+            rep = rng.choice(self.synonyms(low))
+        elif cand.kind == "plural":
+            rep = pluralise(rng.choice(self.synonyms(low[:-1])))
+        else:  # possessive
+            m = _POSSESSIVE.match(source)
+            assert m is not None
+            rep = rng.choice(self.synonyms(m.group("base").lower())) + m.group("suf")
+            return match_case(m.group("base"), rep)
+        if rep.lower() == low:
+            return None
+        return match_case(source, rep)
+
+    # -- spinning -------------------------------------------------------------------------------------------
+    def spin_many(self, texts: list[str], rate: float, rng: random.Random) -> list[SpinResult]:
+        """Spin several texts as one document: ~`rate` of all their words change, spread uniformly over
+        eligible words. Used for spinning the text nodes of a page in place."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"rate must be in [0, 1], got {rate}")
+        tokens = [self._tokens(t) for t in texts]
+        total = sum(len(t) for t in tokens)
+        target = int(rate * total + rng.random())          # stochastic rounding keeps the mean exact
+        # Visit token positions in random order and take the first `target` words that have a synonym:
+        # the same as a uniform draw over eligible words, without scoring every token of a long page.
+        positions = [(ti, i) for ti, t in enumerate(tokens) for i in range(len(t))]
+        rng.shuffle(positions)
+        taken: dict[int, list[tuple[_Candidate, str]]] = {}
+        used: set[tuple[int, int]] = set()
+        changed = 0
+        for ti, i in positions:
+            if changed >= target:
+                break
+            if (ti, i) in used:
+                continue
+            opts = self._options(ti, texts[ti], tokens[ti], i)
+            if not opts:
+                continue
+            c = opts[0] if len(opts) == 1 else rng.choice(opts)
+            size = c.j - c.i
+            if changed + size > target:
+                continue
+            span = [(c.text_index, k) for k in range(c.i, c.j)]
+            if any(s in used for s in span):
+                continue
+            toks = tokens[c.text_index]
+            source = texts[c.text_index][toks[c.i].start():toks[c.j - 1].end()]
+            rep = self._replacement(c, source, rng)
+            if rep is None or rep == source:
+                continue
+            used.update(span)
+            changed += size
+            taken.setdefault(c.text_index, []).append((c, rep))
+        results = []
+        for ti, text in enumerate(texts):
+            toks = tokens[ti]
+            parts: list[str] = []
+            changes: list[Change] = []
+            pos = 0
+            out_len = 0
+            n_changed = 0
+            for c, rep in sorted(taken.get(ti, []), key=lambda x: x[0].i):
+                s, e = toks[c.i].start(), toks[c.j - 1].end()
+                keep = text[pos:s]
+                parts.append(keep)
+                out_len += len(keep)
+                parts.append(rep)
+                changes.append(Change(out_len, out_len + len(rep), text[s:e], rep))
+                out_len += len(rep)
+                n_changed += c.j - c.i
+                pos = e
+            parts.append(text[pos:])
+            words = len(toks)
+            results.append(SpinResult("".join(parts), changes, words, n_changed / words if words else 0.0))
+        return results
+
+    def spin(self, text: str, rate: float, rng: random.Random) -> SpinResult:
+        """Replace ~`rate` of the words of `text` with random dictionary synonyms."""
+        return self.spin_many([text], rate, rng)[0]
+
+
+# -- the spinners used for training and cross-spinner evaluation ------------------------------------------------
+
+# Hand-written swaps of the kind commercial spinners make that the thesauri do not offer (function words,
+# idioms, set phrases). Only pairs absent from both Moby and MyThes are kept when the "private" spinner is built.
+PRIVATE_SWAPS: dict[str, list[str]] = {
+    "between": ["in between", "amongst"], "against": ["versus", "in opposition to"], "where": ["wherever", "exactly where"],
+    "after": ["immediately after", "right after", "soon after"], "before": ["just before", "prior to"],
+    "both": ["equally", "each"], "still": ["nevertheless", "even now"], "while": ["although", "even though", "when"],
+    "however": ["on the other hand", "even so"], "also": ["also", "furthermore", "as nicely"],
+    "very": ["extremely", "quite", "really"], "many": ["lots of", "a lot of", "several"], "some": ["some", "a number of"],
+    "because": ["simply because", "since"], "about": ["about", "close to", "all around"], "during": ["throughout", "in the course of"],
+    "through": ["via", "as a result of"], "into": ["into", "inside of"], "over": ["about", "in excess of", "more than"],
+    "under": ["beneath", "below"], "within": ["inside of", "in just"], "without": ["devoid of", "with out"],
+    "would": ["would", "might"], "should": ["should really", "ought to"], "could": ["could", "may possibly"],
+    "may": ["may possibly", "could"], "might": ["may possibly", "could"], "will": ["will", "will certainly"],
+    "said": ["stated", "reported", "explained"], "says": ["states", "suggests", "claims"], "told": ["informed", "instructed"],
+    "added": ["added", "included", "extra"], "people": ["persons", "individuals", "folks"], "government": ["govt", "federal government"],
+    "officials": ["officers", "authorities"], "official": ["formal", "officer"], "company": ["firm", "enterprise"],
+    "companies": ["firms", "enterprises"], "house": ["home", "residence"], "state": ["point out", "condition"],
+    "prime": ["key", "primary"], "natural": ["all-natural", "organic"], "policy": ["coverage", "plan"],
+    "partner": ["spouse", "lover"], "write": ["produce", "compose"], "days": ["times", "times of day"], "day": ["working day"],
+    "week": ["7 days"], "year": ["calendar year", "yr"], "years": ["several years", "yrs"], "month": ["thirty day period"],
+    "news": ["information", "news"], "agency": ["company", "agency"], "foreign": ["overseas", "international"],
+    "countries": ["international locations", "nations"], "country": ["place", "nation"], "former": ["previous", "former"],
+    "recent": ["latest", "recent"], "recently": ["lately", "just lately"], "important": ["crucial", "significant"],
+    "major": ["important", "main"], "top": ["major", "leading"], "leader": ["chief"], "leaders": ["leaders", "chiefs"],
+    "election": ["election", "election marketing campaign"], "campaign": ["marketing campaign"], "statement": ["assertion"],
+    "report": ["report", "reporting"], "reports": ["reviews", "stories"], "public": ["general public", "community"],
+    "support": ["help", "aid"], "office": ["workplace", "business office"], "department": ["office", "division"],
+    "power": ["ability", "electrical power"], "gas": ["gasoline", "fuel"], "electricity": ["electrical power", "energy"],
+    "influence": ["impact", "affect"], "relationship": ["romance", "partnership"], "visit": ["check out", "go to"],
+    "remove": ["take out", "eliminate"], "removal": ["removing", "elimination"], "close": ["near", "shut"],
+    "every": ["each individual", "every single"], "each": ["just about every", "each and every"], "few": ["handful of", "couple"],
+    "fight": ["combat", "struggle"], "aim": ["intention", "goal"], "steps": ["ways", "actions"], "step": ["phase", "action"],
+    "capital": ["money", "funds"], "ties": ["ties", "bonds"], "security": ["stability", "safety"], "threat": ["risk", "menace"],
+    "threats": ["threats", "risks"], "number": ["amount", "quantity"], "local": ["neighborhood", "regional"],
+    "media": ["media", "press"], "said on": ["stated on"], "in the past": ["in the earlier", "in the previous"],
+    "as well": ["as properly", "as nicely"], "according to": ["in accordance to", "according to"],
+    "prime minister": ["key minister", "primary minister"], "secretary of state": ["secretary of point out"],
+    "white house": ["white home"], "united states": ["united states", "us"], "last year": ["final yr", "past 12 months"],
+    "next year": ["upcoming yr", "following calendar year"], "for example": ["for case in point", "for instance"],
+    "in addition": ["in addition", "moreover"], "at least": ["at the very least", "at minimum"],
+    "more than": ["extra than", "much more than"], "less than": ["much less than", "considerably less than"],
+    "such as": ["these types of as", "this kind of as"], "such": ["these kinds of", "this kind of"],
+    "even though": ["even nevertheless", "even although"], "so far": ["so much", "so considerably"],
+    "on the other hand": ["on the flip side", "on the other hand"], "as well as": ["as nicely as", "as properly as"],
+    "chief executive": ["main govt", "chief government"], "interest rates": ["desire premiums", "fascination fees"],
+    "stock market": ["inventory market place", "stock sector"], "social media": ["social media", "social media marketing"],
+    "health care": ["health and fitness treatment", "wellness care"], "real estate": ["genuine estate", "true estate"],
+    "police officer": ["law enforcement officer"], "police": ["law enforcement", "police"],
+    "first time": ["initially time", "very first time"], "last week": ["past 7 days", "very last 7 days"],
+}
+
+
+def build_private_dictionary(moby: dict[str, list[str]], mythes: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Deterministically derive the "private" spinner's tables: Moby+MyThes pairs where both sides are
+    common words (at most 2 words per synonym, at most 12 synonyms per word, in source order), and the
+    hand-written swaps not found in either thesaurus. Returns (thesaurus, phrase_table)."""
+    from wordfreq import zipf_frequency
+
+    common_cache: dict[str, bool] = {}
+
+    def common(w: str) -> bool:
+        r = common_cache.get(w)
+        if r is None:
+            r = common_cache[w] = all(zipf_frequency(x, "en") >= 3.5 for x in w.split())
+        return r
+
+    thesaurus: dict[str, list[str]] = {}
+    for source in (mythes, moby):
+        for key in sorted(source):
+            if " " in key or not common(key):
+                continue
+            cur = thesaurus.setdefault(key, [])
+            for syn in source[key]:
+                if len(cur) >= 12:
+                    break
+                if syn.count(" ") < 2 and syn not in cur and common(syn):
+                    cur.append(syn)
+            if not cur:
+                del thesaurus[key]
+    phrase_table: dict[str, list[str]] = {}
+    for key, swaps in PRIVATE_SWAPS.items():
+        known = set(moby.get(key, ())) | set(mythes.get(key, ()))
+        novel = [s for s in dict.fromkeys(swaps) if s != key and s not in known]
+        if novel:
+            phrase_table[key] = novel
+    return thesaurus, phrase_table
+
+
+def _moby(shared: Path | None) -> Spinner:
+    from training.thesauri import load_moby
+
+    return Spinner(load_moby(), name="moby")
+
+
+def _require(shared: Path | None) -> Path:
+    if shared is None:
+        raise FileNotFoundError("this spinner needs ../shared (lexicons); set UNSPUN_SHARED")
+    return Path(shared)
+
+
+def _mythes(shared: Path | None) -> Spinner:
+    from training.thesauri import load_mythes
+
+    return Spinner(load_mythes(_require(shared)), name="mythes")
+
+
+def _tortured(shared: Path | None) -> Spinner:
+    from training.thesauri import load_tortured_pairs, load_tortured_phrases
+
+    s = _require(shared)
+    return Spinner(load_tortured_pairs(s), name="tortured", phrase_table=load_tortured_phrases(s))
+
+
+_MIXED: dict[Path, dict[str, list[str]]] = {}
+_PRIVATE: dict[Path, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+
+
+def _mixed(shared: Path | None) -> Spinner:
+    from training.thesauri import load_moby, load_mythes, load_tortured_pairs, load_tortured_phrases, merge
+
+    s = _require(shared)
+    if s not in _MIXED:
+        _MIXED[s] = merge(load_moby(), load_mythes(s), load_tortured_pairs(s))
+    return Spinner(_MIXED[s], name="mixed", phrase_table=load_tortured_phrases(s))
+
+
+def _private(shared: Path | None) -> Spinner:
+    from training.thesauri import load_moby, load_mythes
+
+    s = _require(shared)
+    if s not in _PRIVATE:
+        _PRIVATE[s] = build_private_dictionary(load_moby(), load_mythes(s))
+    thesaurus, phrases = _PRIVATE[s]
+    return Spinner(thesaurus, name="private", phrase_table=phrases)
+
+
+SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
+    "moby": _moby,
+    "mythes": _mythes,
+    "tortured": _tortured,
+    "mixed": _mixed,
+    "private": _private,
+}
+"""name -> factory(shared) building that spinner. "moby" needs no shared dir; the others read shared/lexicons."""
