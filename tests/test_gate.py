@@ -232,7 +232,8 @@ def test_write_evalset_refuses_overwrite_duplicates_and_empty(tmp_path: Path) ->
         write_evalset(tmp_path / "e", items())
     smaller = items()[:2]
     write_evalset(tmp_path / "e", smaller, overwrite=True)
-    assert sorted(p.name for p in (tmp_path / "e" / "pages").iterdir()) == sorted(f"{i.sha256}.html.gz" for i in smaller)
+    on_disk = sorted(p.name for p in (tmp_path / "e" / "pages").iterdir())
+    assert on_disk == sorted(f"{i.sha256}.html.gz" for i in smaller)
     dup = items() + [LabelledPage(id="copy", html=items()[0].html, label=1)]
     with pytest.raises(EvalSetError, match="identical bytes"):
         write_evalset(tmp_path / "d", dup)
@@ -299,3 +300,52 @@ def test_rolled_back_promotion_still_loads_the_old_model(tmp_path: Path, monkeyp
     with pytest.raises(OSError, match="injected"):
         promote_atomically(model_pair("v2"), d)
     assert load_artifact(d)[1]["version"] == "v1"
+
+
+# --------------------------------------------------------------------------- the whole operator flow
+
+class FakeDetector:
+    """Stands in for model.Detector: scores by counting spun phrases; same attributes the toolkit uses."""
+
+    threshold = 0.5
+    version = "fake-1"
+
+    def score(self, page: bytes) -> object:
+        text = page.decode()
+        hits = sum(text.count(p) for p in ("Point out", "Key Minister", "all-natural gasoline"))
+
+        class V:
+            score = min(1.0, 0.2 + 0.3 * hits)
+        return V()
+
+
+def test_operator_flow_data_evalset_threshold_report_gate(tmp_path: Path) -> None:
+    from training.operator_data import dataset_sha256, load_labelled
+    from training.report import write_report
+    from training.threshold import choose_threshold
+
+    root = tmp_path / "data"
+    for label, text in (("spam", "Secretary of Point out met the Key Minister about all-natural gasoline"),
+                        ("ham", "Secretary of State met the Prime Minister about natural gas")):
+        (root / label).mkdir(parents=True)
+        for i in range(25):
+            extra = " Point out" if label == "ham" and i == 0 else ""       # one hard ham
+            (root / label / f"{i}.html").write_text(f"<p>{text} ({i}){extra}</p>")
+    data = load_labelled(root)
+    digest = write_evalset(tmp_path / "eval", data.items).read_text().split()[0]
+    pages = load_evalset(tmp_path / "eval", digest)
+    assert dataset_sha256(pages) == dataset_sha256(data.items)
+
+    det = FakeDetector()
+    y = [p.label for p in pages]
+    s = [det.score(p.html).score for p in pages]
+    choice = choose_threshold(y, s, target_fpr=0.05)
+    assert choice.counts["fp"] <= 1 and choice.recall == 1.0
+    r = write_report(tmp_path / "report", title="operator eval", y_true=y, scores=s, threshold=choice.threshold,
+                     meta=[{"id": p.id, "kind": p.kind, **p.meta} for p in pages], plots=False,
+                     extra_markdown="## Threshold choice\n\n" + choice.to_markdown())
+    assert "## Threshold choice" in r.path.read_text() and r.metrics["recall"] == 1.0
+    current = gate_metrics(y, s, choice.threshold, evalset=digest)
+    assert gate_decision(current, dict(current)).passed
+    worse = gate_metrics(y, [1.0 - v for v in s], choice.threshold, evalset=digest)
+    assert not gate_decision(current, worse).passed

@@ -31,7 +31,8 @@ def synthetic(n_ham: int = 120, n_spam: int = 80, seed: int = 3) -> tuple[np.nda
             meta.append({"id": f"spam-{i}", "kind": ("farm_full", "inplace_spun")[i % 2], "spin_rate": rates[i % 8],
                          "source": "bbc"})
         else:
-            meta.append({"id": f"ham-{i}", "kind": ("ham", "ham_related")[i % 2], "source": ("wcxb", "newspaper")[i % 2],
+            meta.append({"id": f"ham-{i}", "kind": ("ham", "ham_related")[i % 2],
+                         "source": ("wcxb", "newspaper")[i % 2],
                          "page_type": ("article", "forum", "product")[i % 3]})
     return y, s, meta
 

@@ -28,7 +28,9 @@ import numpy as np  # noqa: E402
 from sklearn.calibration import calibration_curve  # noqa: E402
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve  # noqa: E402
 
-from training.threshold import GRID, as_arrays, confusion_at, fpr_upper_bound, table_markdown, threshold_table  # noqa: E402
+from training.threshold import (  # noqa: E402
+    GRID, as_arrays, confusion_at, fpr_upper_bound, table_markdown, threshold_table,
+)
 
 SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)   # spin rate as a fraction of words (0.05 = 5%)
 N_WORST = 20

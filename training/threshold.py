@@ -42,7 +42,8 @@ def fpr_upper_bound(fp: int, n: int, confidence: float = 0.95) -> float:
     return float(beta.ppf(1.0 - alpha / 2.0, fp + 1, n - fp))
 
 
-def as_arrays(y_true: Sequence[int] | np.ndarray, scores: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def as_arrays(y_true: Sequence[int] | np.ndarray,
+              scores: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Validate labels (0/1) and scores (finite) of equal length; return them as numpy arrays."""
     y = np.asarray(y_true)
     s = np.asarray(scores, dtype=float)
