@@ -40,6 +40,7 @@ timeout = _int_env("UNSPUN_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5
 preload_app = False
+control_socket_disable = True  # management is SIGHUP + /admin/reload; no extra socket in $HOME
 proc_name = "unspun"
 accesslog = None              # the app logs one JSON line per request itself (with its request id)
 errorlog = "-"
