@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import tracemalloc
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -207,3 +209,53 @@ def test_fuzzed_json_documents_never_5xx(client, doc: object, path: str, jsonl: 
     assert response.status_code < 500
     if response.status_code == 200 and path == "/score/batch":
         assert len(response.json["results"]) == response.json["count"]
+
+
+# ---- the same hostile pages through the real detector ---------------------------------------------------
+MODEL_READY = (Path(__file__).resolve().parents[1] / "model" / "artifacts" / "unspun.joblib").exists()
+requires_model = pytest.mark.skipif(not MODEL_READY, reason="trained model not in model/artifacts/ yet")
+
+
+def pathological_pages() -> dict[str, bytes]:
+    """Inputs that have hurt HTML tooling before. Timing is measured by bench/, not asserted here."""
+    return {
+        "deep_nesting": b"<div>" * 50_000 + b"text" + b"</div>" * 50_000,
+        "huge_text_node": b"<p>" + b"word " * 400_000 + b"</p>",
+        "100k_links": b"<ul>" + b"".join(b"<li><a href='/p%d'>link %d</a></li>" % (i, i) for i in range(100_000))
+                      + b"</ul>",
+        "nuls": b"<p>" + b"\x00" * 100_000 + b"</p>",
+        "binary_garbage": bytes(random.Random(7).getrandbits(8) for _ in range(200_000)),
+        "all_script": b"<html><head><script>" + b"var a = '<p>x</p>';" * 50_000 + b"</script></head></html>",
+        "unclosed_comment": b"<p>start</p><!--" + b"-" * 100_000,
+        "utf16_bom": "<p>Hello world, a page in UTF-16.</p>".encode("utf-16"),
+        "lying_charset": "<meta charset='utf-8'><p>caf\xe9</p>".encode("latin-1"),
+        "only_whitespace": b" \n\t " * 1000,
+    }
+
+
+_real: list = []
+
+
+def real_client():  # noqa: ANN201 - one shared app: loading the model per hypothesis example would be slow
+    if not _real:
+        _real.append(create_app(None, ServiceConfig()).test_client())
+    return _real[0]
+
+
+@requires_model
+@pytest.mark.slow
+def test_pathological_pages_get_a_verdict_from_the_real_model() -> None:
+    client = real_client()
+    for name, page in pathological_pages().items():
+        response = client.post("/score", data=page, content_type="application/octet-stream")
+        assert response.status_code in (200, 400), name
+        assert response.status_code == 200 or response.json["error"] == "empty_document", name
+
+
+@requires_model
+@settings(max_examples=40, deadline=None)
+@given(body=st.binary(min_size=1, max_size=3000), ctype=st.sampled_from(["text/html", "text/html; charset=koi8-r",
+                                                                         "text/html; charset=bogus", None]))
+def test_fuzzed_pages_never_5xx_on_the_real_model(body: bytes, ctype: str | None) -> None:
+    response = real_client().post("/score", data=body, headers={"Content-Type": ctype} if ctype else {})
+    assert response.status_code in (200, 400)
