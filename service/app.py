@@ -187,8 +187,10 @@ def create_app(detector: DetectorLike | None = None, config: ServiceConfig | Map
             url = check_url(request.args.get("url"))
             content_type = header or None
         else:
+            hint = (" (curl --data sends application/x-www-form-urlencoded: add -H 'Content-Type: text/html')"
+                    if mtype == "application/x-www-form-urlencoded" else "")
             raise ApiError(415, "unsupported_media_type",
-                           "send the page as text/html or application/octet-stream, or JSON {\"html\": ...}")
+                           "send the page as text/html or application/octet-stream, or JSON {\"html\": ...}" + hint)
         result = score_page(det, page, url, content_type, threshold)
         g.verdict = result["verdict"]
         result["request_id"] = g.request_id

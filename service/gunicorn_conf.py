@@ -32,7 +32,9 @@ def _int_env(name: str, default: int, minimum: int = 1) -> int:
     return value
 
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int_env('PORT', 8000, 0)}"
+_host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+bind = f"[{_host}]:{_int_env('PORT', 8000, 0)}" if ":" in _host and not _host.startswith("[") else \
+    f"{_host}:{_int_env('PORT', 8000, 0)}"
 workers = _int_env("UNSPUN_WORKERS", 2 * (multiprocessing.cpu_count() or 1))
 threads = _int_env("UNSPUN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
