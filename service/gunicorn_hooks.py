@@ -145,6 +145,7 @@ def on_starting(server: Any) -> None:
         result = promote(source, os.environ.get("UNSPUN_MODEL_SHA256") or None)
     except ModelCheckFailed as exc:
         log.error("no usable model, not starting: %s", exc, extra={"event": "model_refused", "model_dir": str(source)})
+        on_exit(server)
         sys.exit(3)
     log.info("model verified", extra={"event": "model_verified", "version": result["version"],
                                       "sha256": result["sha256"], "model_dir": str(source)})
