@@ -56,8 +56,6 @@ def page_encoding(raw: bytes) -> str:
             name = codecs.lookup(m.group(1).decode("ascii", "ignore")).name
         except LookupError:
             name = "utf-8"
-        if name in ("ascii", "us-ascii"):
-            return "utf-8"   # ASCII is a subset; utf-8 keeps stray high bytes reversible too
         if name.startswith("utf-16") or name.startswith("utf-32"):
             return "utf-8"   # a meta tag readable as ASCII means the bytes are not UTF-16
         return name
