@@ -1,0 +1,75 @@
+"""Detector: load a verified artifact once, then score pages.
+
+The public contract used by `service/`, `crawl/` and `training/`:
+
+    det = Detector.load()                       # bundled model in model/artifacts/, SHA-256 verified
+    det = Detector.load("path/to/dir")          # another model dir (unspun.joblib + model_card.json)
+    v = det.score(page_bytes_or_str, url=None, content_type=None, threshold=None)
+    v.verdict, v.score, v.threshold, v.signals, v.to_dict()
+    det.version, det.sha256, det.threshold, det.card
+
+`score` never raises for odd input: bytes of any encoding, broken markup, binary garbage all get a
+verdict; only an empty document raises `InputError("empty_document", ...)`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from model.artifact import load_artifact
+from model.errors import InputError
+from model.features import analyse_page, PageAnalysis
+from model.verdict import Verdict
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "artifacts"
+
+
+class Detector:
+    """A loaded, verified model. Construct with `Detector.load`."""
+
+    def __init__(self, bundle: dict[str, Any], card: dict[str, Any], sha256: str) -> None:
+        self.bundle = bundle
+        self.card = card
+        self.sha256 = sha256
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None, *, expected_sha256: str | None = None) -> "Detector":
+        """Load `unspun.joblib` from `model_dir`, refusing it unless its SHA-256 matches the card
+        (and `expected_sha256` when given). Raises `ArtifactError`."""
+        bundle, card, sha = load_artifact(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR, expected_sha256)
+        return cls(bundle, card, sha)
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version", "unknown"))
+
+    @property
+    def threshold(self) -> float:
+        return float(self.bundle["threshold"])
+
+    def analyse(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None) -> PageAnalysis:
+        """Decode, parse and compute every signal (no classifier)."""
+        return analyse_page(page, url=url, content_type=content_type, tables=self.bundle["tables"],
+                            token_model=self.bundle.get("token_model"))
+
+    def score(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None,
+              threshold: float | None = None) -> Verdict:
+        """Score one page. `threshold` overrides the model's operating threshold for this call."""
+        if page is None or len(page) == 0:
+            raise InputError("empty_document", "the document is empty")
+        analysis = self.analyse(page, url=url, content_type=content_type)
+        return self.verdict_for(analysis, threshold=threshold)
+
+    def verdict_for(self, analysis: PageAnalysis, *, threshold: float | None = None) -> Verdict:
+        """Apply the classifier to an analysed page and assemble the verdict with its evidence."""
+        thr = self.threshold if threshold is None else float(threshold)
+        clf = self.bundle["pipeline"]
+        prob = float(clf.predict_proba(analysis.vector.reshape(1, -1))[0, 1])
+        reasons = list(analysis.reasons)
+        verdict = "spam" if prob >= thr else "ham"
+        reasons.append("score_at_or_above_threshold" if verdict == "spam" else "score_below_threshold")
+        return Verdict(
+            verdict=verdict, score=prob, threshold=thr, signals=tuple(analysis.signals),
+            language=analysis.language, model_version=self.version, model_sha256=self.sha256,
+            reasons=tuple(reasons), stats=analysis.stats,
+        )

@@ -1,0 +1,53 @@
+"""Page -> every signal -> one feature vector. The order of FEATURE_NAMES is the classifier's input."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from model.decode import decode_html
+from model.lang import detect_language
+from model.page import parse_page
+from model.signals import FEATURE_NAMES, content_stats, copyright_residue, spun_phrases, trailing_links
+from model.verdict import Signal
+
+MAX_MAIN_CHARS = 200_000      # main text analysed at most (about 30,000 words)
+
+
+@dataclass
+class PageAnalysis:
+    """Signals and the classifier's input for one page."""
+
+    vector: np.ndarray
+    signals: list[Signal]
+    language: str
+    reasons: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    main_text: str = ""
+
+
+def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str | None = None,
+                 tables=None, token_model=None) -> PageAnalysis:
+    """Decode, parse, and compute all signals of a page."""
+    text, encoding = decode_html(page, content_type)
+    parsed = parse_page(text, url)
+    main = parsed.main_text[:MAX_MAIN_CHARS]
+    language, english = detect_language(main or parsed.title)
+    is_english = language == "en"
+    reasons = list(parsed.reasons)
+    if not is_english:
+        reasons.append("not_english" if language != "und" else "language_undetermined")
+    feats: dict[str, float] = {}
+    sp_f, sp_s = spun_phrases.compute(main, tables, english=is_english, token_model=token_model)
+    tl_f, tl_s = trailing_links.compute(parsed)
+    cr_f, cr_s = copyright_residue.compute(parsed)
+    cs_f, cs_s = content_stats.compute(parsed, english)
+    for f in (sp_f, tl_f, cr_f, cs_f):
+        feats.update(f)
+    vector = np.array([feats.get(k, math.nan) for k in FEATURE_NAMES], dtype=np.float64)
+    stats = {"encoding": encoding, "main_text_chars": len(main), "blocks": len(parsed.blocks),
+             "links": parsed.n_links}
+    return PageAnalysis(vector=vector, signals=[sp_s, tl_s, cr_s, cs_s], language=language, reasons=reasons,
+                        stats=stats, main_text=main)

@@ -1,0 +1,110 @@
+"""Every pattern unspun matches on, kept in one place (as trafilatura keeps its XPaths together)."""
+from __future__ import annotations
+
+import re
+
+# --- page structure -------------------------------------------------------------------------------
+# Containers whose class/id names them as boilerplate (navigation, sidebars, footers, widgets).
+BOILERPLATE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|footer|sidebar|side-bar|widget|breadcrumbs?|cookie|banner|"
+    r"share|sharing|social|comments?|related|recommend|promo|advert|ads?|sponsor|subscribe|newsletter|"
+    r"masthead|header|topbar|toolbar|pagination|tags?|popular|trending|more-stories|read-more|footnote)"
+    r"(?:$|[\s_-])", re.I)
+BOILERPLATE_TAGS = frozenset({"nav", "footer", "aside", "header", "menu"})
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+                       "canvas", "video", "audio", "select", "button", "head", "title", "meta", "link"})
+BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "td", "th", "tr", "table", "tbody", "thead", "h1", "h2",
+                        "h3", "h4", "h5", "h6", "blockquote", "pre", "article", "section", "main", "dd", "dt",
+                        "dl", "figcaption", "figure", "address", "form", "fieldset", "body", "nav", "footer",
+                        "aside", "header", "br", "hr", "center", "caption", "details", "summary", "option"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+# --- trailing link blocks -------------------------------------------------------------------------
+# Headings that introduce a block of links after an article (English; the common WordPress/news ones).
+RELATED_HEADING = re.compile(
+    r"^\W{0,3}(?:more|other|related|recent|latest|popular|trending|top|similar|recommended|suggested|featured|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy)|also (?:read|see|on)|read (?:more|next|also)|see also|don'?t miss|"
+    r"around the web|from the web|sponsored|what to read next|keep reading|further reading|in case you missed it|"
+    r"editor'?s picks?|must read|hot|latest from|more from|more in|more on)\b[\w\s'’&:-]{0,40}\W{0,3}$",
+    re.I)
+
+# Vocabulary of link spam titles (SEO, money, health, gambling...): a title containing these reads as spam.
+SPAMMY_WORDS = frozenset("""
+casino casinos poker betting bet slots slot gambling jackpot loan loans payday credit mortgage refinance debt
+insurance forex crypto bitcoin cryptocurrency trading invest investing investment profits income earn money cash
+rich wealth business opportunities opportunity biz affiliate mlm marketing seo backlinks traffic ranking website
+weight loss diet diets slim fat burn keto supplement supplements pills cbd hemp viagra cialis pharmacy dating
+singles hookup essay essays homework writing replica cheap discount coupon coupons deals free win winning bonus
+tips ideas secrets guide tricks ways reasons hacks best top home online work from lawyer attorney injury
+""".split())
+
+# --- copyright residue ----------------------------------------------------------------------------
+COPYRIGHT_LINE = re.compile(
+    r"(?:copyright|©|\(c\)|&copy;)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?[\s,]*"
+    r"(?P<org>[^.|\n]{0,80})", re.I)
+ALL_RIGHTS = re.compile(r"all\s+rights\s+reserved", re.I)
+# Spun forms of publisher boilerplate: the words a spinner puts in place of "Rights", "Company", "Write".
+SPUN_BOILERPLATE = re.compile(
+    r"all\s+(?:legal\s+rights|legal rights|rights\s+booked|rights\s+set\s+aside|privileges|proper\s+rights|"
+    r"legal\s+right)\s+(?:reserved|booked|set\s+aside|kept)|"
+    r"all\s+rights\s+(?:booked|set\s+aside|kept|scheduled)|"
+    r"&\s*(?:firm|organization|enterprise|corporation organization)\s*,?\s*inc\b|"
+    r"\bjones\s*&\s*firm\b|"
+    r"^\s*(?:produce|compose|create|publish)\s+to\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s+at\b|"
+    r"\bcontributed\s+to\s+this\s+(?:publish|submit|put\s+up|posting|piece\s+of\s+writing|short\s+article)\b",
+    re.I | re.M)
+WRITE_TO = re.compile(r"^\s*(?:write|produce|compose|create)\s+to\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s+at\b", re.M)
+CONTRIBUTED = re.compile(r"contributed\s+to\s+this\s+(?:post|article|report|story|publish|write-up|piece|posting)", re.I)
+EMAIL_PROTECTED = re.compile(r"\[\s*e-?mail\s*(?:&#160;|\s)*protected\s*\]", re.I)
+# A 32/40/64-hex token standing alone in text (a leftover tracking or content hash, not part of a URL).
+ORPHAN_HASH = re.compile(r"(?<![\w/=.:-])[0-9a-f]{32}(?:[0-9a-f]{8}|[0-9a-f]{32})?(?![\w/.-])")
+ORIGINALLY = re.compile(r"(?:this (?:article|story|post) (?:originally |first )?(?:appeared|was published) (?:on|in)|"
+                        r"originally published (?:on|in|at)|^source\s*:\s*\w)", re.I | re.M)
+REPUBLISH_NOTICE = re.compile(r"may not be (?:published|reproduced|redistributed)|rewritten or redistributed", re.I)
+
+# --- spun-phrase footprints ------------------------------------------------------------------------
+NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+               r"hundred)")
+# "three,000", "five.2 million": a spelled-out digit glued to the rest of a numeral.
+HALF_SPELLED_NUMBER = re.compile(rf"\b{NUMBER_WORD}[,.]\d{{1,3}}\b", re.I)
+# "one hundred twenty times": a compound spelled number a writer would put in digits.
+SPELLED_COMPOUND = re.compile(rf"\b{NUMBER_WORD}\s+hundred(?:\s+(?:and\s+)?{NUMBER_WORD}(?:[- ]{NUMBER_WORD})?)?\b", re.I)
+
+# Fixed expressions a spinner breaks by swapping one word (found in the tortured-phrase list and spun news).
+BROKEN_IDIOMS = re.compile(
+    r"\b(?:in accordance to|at minimum|as properly|as nicely|for instance in point|on the other hand in|"
+    r"in addition to that(?= )|every single (?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+    r"forty|fifty|sixty|hundred)|in purchase to|in buy to|all-natural gas(?:oline)?|"
+    r"in the previous|in excess of the (?:following|next|past)|the following couple|near the (?:embassy|office|"
+    r"school|plant|business)|take workplace|took workplace|a lot of of|these kinds of a|such as a result|"
+    r"regardless of the truth|in spite of the simple fact|the simple fact that|as effectively|as perfectly|"
+    r"each individual|just about every|on the net|on-line (?:organization|small business)|smaller business|"
+    r"compact business|small business enterprise|business enterprise|dwelling business|residence based)\b",
+    re.I)
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\d[\d,.]*\d|\d")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*\s+|\n+")
+
+# English function words (closed classes), for Ntoulas et al.'s function-word fraction, topic overlap and
+# language identification.
+FUNCTION_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both but
+by can could did do does doing down during each few for from further had has have having he her here hers herself
+him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or
+other our ours ourselves out over own same she should so some such than that the their theirs them themselves then
+there these they this those through to too under until up very was we were what when where which while who whom why
+will with would you your yours yourself yourselves also may might must shall upon us said says one two new like
+""".split())
+
+# A few languages' commonest words, to say when a page is not English (and not guess from English statistics).
+LANGUAGE_MARKERS = {
+    "en": frozenset("the and of to is in that it for was with on as are this be by have from".split()),
+    "de": frozenset("der die und das ist nicht mit den von zu ein eine auch sich auf für dem des im".split()),
+    "fr": frozenset("le la les et des est une pour dans que qui pas sur du au avec ce sont par".split()),
+    "es": frozenset("el la los las y que es en del por una con para como se al más pero su".split()),
+    "it": frozenset("il di che la per una sono con non del della gli le alla anche come più".split()),
+    "pt": frozenset("o os que e do da em um uma para com não se na no por mais as dos".split()),
+    "nl": frozenset("de het een en van is dat op te zijn niet met voor er ook aan als bij".split()),
+    "la": frozenset("et in est non ad cum sed ut quod qui quae esse ab per enim atque".split()),
+}

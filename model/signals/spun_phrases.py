@@ -1,0 +1,268 @@
+"""spun_phrases: words that read as a thesaurus swap of a common phrase.
+
+Collocation anomaly, after the inverse look-up idea of DSpin (Zhang et al., NDSS 2014) without needing
+the spinner's dictionary: for each word, every candidate original (a word that lists it as a synonym
+in any of several thesauri) is put back, and the context is scored with reference bigram statistics.
+A swap shows as a word whose neighbours almost never occur with it, while they often occur with one of
+its candidate originals ("Key Minister": P(minister | key) ~ 0, P(minister | prime) high).
+
+Score of a candidate original o for word w, per side whose neighbour n is joined to it by a space:
+    support(o, n)                      if (w, n) was never seen and (o, n) is established,
+    min(0, support(o, n) - support(w, n))   if (w, n) is itself established,
+summed over both sides, less FREQ_PENALTY * max(0, zipf(o) - zipf(w)) (a rarer word has fewer
+established pairs). support is how established a pair is: log10 per billion words, from Google's web
+bigrams and the reference corpus; 0 when never seen.
+
+Dictionary-free footprints complement it: pairs of common words never seen together, half-spelled
+numbers ("three,000"), broken fixed expressions ("as properly"), and unusually rare word choice.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from model import patterns as P
+from model.tables import ReferenceTables
+from model.tokens import Tokens, pair_keys, tokenize
+from model.verdict import Evidence, Signal
+
+NAME = "spun_phrases"
+DESCRIPTION = ("Phrases that read as a thesaurus swap of a common phrase (e.g. 'Key Minister' for 'Prime "
+               "Minister'), half-spelled numbers and broken fixed expressions in the main text.")
+MIN_SUPPORT = 2.2             # the original's pair must be an established bigram (web list cut-off ~2.2)
+FREQ_PENALTY = 0.5            # a rarer word has fewer established pairs: discount the gain by its Zipf gap
+STRONG = 2.5                  # token score reported as evidence (~300x more established with the original)
+WEAK = 1.5
+COMMON_ZIPF = 4.0             # "common word": at least 10 per million (Zipf 4)
+MIN_TOKENS = 20
+SWAP_EVIDENCE_PROB = 0.6      # token swap probability at which a span is reported
+MAX_EVIDENCE = 40
+FEATURES = (
+    "swap_prob_mean", "swap_prob_top10", "swap_p50_per100", "swap_p80_per100", "swap_prob_sum_per100",
+    "spun_strong_per100", "spun_weak_per100", "spun_score_sum_per100", "spun_top5_mean", "spun_sentence_share",
+    "spun_capital_per100", "spun_phrase_per100", "unseen_common_pair_share", "double_unseen_per100",
+    "rare_word_share", "mean_zipf", "half_spelled_numbers", "spelled_compounds", "broken_idioms_per1k",
+    "main_tokens_log",
+)
+
+
+def _side_gain(sup_o: np.ndarray, sup_w: np.ndarray, z_o: np.ndarray, z_w: np.ndarray, z_n: np.ndarray) -> np.ndarray:
+    """Evidence from one side (neighbour n): the original's pair is an established collocation (its PMI)
+    while the written pair, which independence says should be common (its expected log frequency), was
+    never seen. A written pair that is itself established argues against a swap."""
+    pmi_o = sup_o - z_o - z_n + 9.0
+    expected_w = z_w + z_n - 9.0
+    unseen = np.where(sup_o >= MIN_SUPPORT, np.maximum(pmi_o, 0.0) + np.maximum(expected_w, 0.0), 0.0)
+    return np.where(sup_w <= 0.0, unseen, np.minimum(0.0, sup_o - sup_w))
+
+
+def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(score per token, best original index per token (-1 none), span length 1 or 2 per token)."""
+    n = len(tok)
+    h = tok.hashes
+    best = np.zeros(n)
+    best_o = np.full(n, -1, dtype=np.int64)
+    span = np.ones(n, dtype=np.int64)
+    if n < 2:
+        return best, best_o, span
+    zipf = tables.zipf(h)
+    left_ok = np.zeros(n, bool)
+    left_ok[1:] = tok.joined[1:]
+    right_ok = np.zeros(n, bool)
+    right_ok[:-1] = tok.joined[1:]
+    pair = np.zeros(n, np.uint32)
+    pair[1:] = pair_keys(h[:-1], h[1:])
+    sup_pair = np.zeros(n)
+    sup_pair[1:] = tables.support(pair[1:])          # support of (h[i-1], h[i]) at i
+
+    def score_candidates(qi: np.ndarray, oi: np.ndarray, width: int) -> None:
+        if len(qi) == 0:
+            return
+        o = tables.orig_hashes_[oi]
+        z_o = tables.zipf(o)
+        last = np.minimum(qi + width - 1, n - 1)     # last token of the spun form
+        z_w = np.minimum(zipf[qi], zipf[last]) if width == 2 else zipf[qi]
+        li = np.maximum(qi - 1, 0)
+        ri = np.minimum(last + 1, n - 1)
+        left = np.where(left_ok[qi], _side_gain(tables.support(pair_keys(h[li], o)), sup_pair[qi], z_o, z_w,
+                                                zipf[li]), 0.0)
+        right = np.where(right_ok[last], _side_gain(tables.support(pair_keys(o, h[ri])), sup_pair[ri], z_o, z_w,
+                                                    zipf[ri]), 0.0)
+        total = left + right
+        order = np.lexsort((-total, qi))              # per token, best candidate first
+        qs, ts, os_ = qi[order], total[order], oi[order]
+        first = np.r_[True, qs[1:] != qs[:-1]]
+        qs, ts, os_ = qs[first], ts[first], os_[first]
+        better = ts > best[qs]
+        best[qs[better]] = ts[better]
+        best_o[qs[better]] = os_[better]
+        span[qs[better]] = width
+
+    qi, oi = tables.candidates(h)
+    score_candidates(qi, oi, 1)
+    # two-word spun forms ("point out" for "state"): tokens (i, i+1) joined by a space
+    joined_next = np.flatnonzero(right_ok[:-1])
+    if len(joined_next):
+        pq, po = tables.candidates(pair[joined_next + 1], phrase=True)
+        score_candidates(joined_next[pq], po, 2)
+    return best, best_o, span
+
+
+TOKEN_FEATURES = (
+    "zipf_w", "zipf_l", "zipf_r", "sup_l", "sup_r", "exp_l", "exp_r", "sup_ll", "sup_rr", "inv_gain",
+    "n_candidates", "capital_mid", "function_word", "is_num", "length", "skip_sup",
+)
+
+
+def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-token features for the learned swap model (TOKEN_FEATURES), plus best originals and spans.
+
+    Everything is relative to reference statistics, nothing to a particular spinner's dictionary except
+    `inv_gain` (the inverse-thesaurus score above) and `n_candidates`."""
+    n = len(tok)
+    h = tok.hashes
+    zipf = tables.zipf(h)
+    joined = tok.joined
+    left_ok = np.zeros(n, bool)
+    left_ok[1:] = joined[1:]
+    right_ok = np.zeros(n, bool)
+    right_ok[:-1] = joined[1:]
+    sup_pair = np.full(n, -1.0)                     # support of (i-1, i) at i; -1 where not joined
+    if n > 1:
+        sup_pair[1:] = np.where(joined[1:], tables.support(pair_keys(h[:-1], h[1:])), -1.0)
+    z_l = np.r_[-1.0, zipf[:-1]] if n else zipf
+    z_r = np.r_[zipf[1:], -1.0] if n else zipf
+    z_l = np.where(left_ok, z_l, -1.0)
+    z_r = np.where(right_ok, z_r, -1.0)
+    sup_l = sup_pair
+    sup_r = np.r_[sup_pair[1:], -1.0] if n else sup_pair
+    exp_l = np.where(left_ok, z_l + zipf - 9.0, -9.0)
+    exp_r = np.where(right_ok, z_r + zipf - 9.0, -9.0)
+    sup_ll = np.r_[-1.0, sup_l[:-1]] if n else sup_l
+    sup_rr = np.r_[sup_r[1:], -1.0] if n else sup_r
+    skip = np.full(n, -1.0)
+    if n > 2:
+        ok = left_ok[1:-1] & right_ok[1:-1]
+        skip[1:-1] = np.where(ok, tables.support(pair_keys(h[:-2], h[2:])), -1.0)
+    gain, best_o, span = token_scores(tok, tables)
+    qi, _ = tables.candidates(h)
+    n_cand = np.bincount(qi, minlength=n).astype(np.float64) if n else np.zeros(0)
+    words = tok.words
+    func = np.fromiter((w in P.FUNCTION_WORDS for w in words), bool, n)
+    is_num = np.fromiter((w == "<num>" for w in words), bool, n)
+    length = (tok.ends - tok.starts).astype(np.float64)
+    capital_mid = tok.capital & left_ok
+    X = np.column_stack([zipf, z_l, z_r, sup_l, sup_r, exp_l, exp_r, sup_ll, sup_rr, gain, n_cand,
+                         capital_mid, func, is_num, length, skip]).astype(np.float32)
+    return X, best_o, span
+
+
+def _case_like(src: str, word: str) -> str:
+    if src.isupper() and len(src) > 1:
+        return word.upper()
+    if src[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _sentence_ids(text: str, starts: np.ndarray) -> np.ndarray:
+    ends = [m.end() for m in P.SENTENCE_END.finditer(text)]
+    return np.searchsorted(np.asarray(ends, dtype=np.int64), starts, side="right")
+
+
+def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
+            token_model=None) -> tuple[dict[str, float], Signal]:
+    """Features and evidence for the main text. `token_model` (a fitted classifier over TOKEN_FEATURES)
+    gives each token a probability of being a swap; without it those features are NaN."""
+    nan = float("nan")
+    feats = {k: nan for k in FEATURES}
+    tok = tokenize(text) if text else None
+    n = len(tok) if tok is not None else 0
+    feats["main_tokens_log"] = math.log1p(n)
+    if not english or tables is None or n < MIN_TOKENS:
+        reason = "not_english" if not english else ("too_little_text" if n < MIN_TOKENS else "no_tables")
+        return feats, Signal(NAME, DESCRIPTION, 0.0, False, (), reason)
+
+    X, best_o, span = token_matrix(tok, tables)
+    scores = X[:, TOKEN_FEATURES.index("inv_gain")].astype(np.float64)
+    prob = token_model.predict_proba(X)[:, 1] if token_model is not None else None
+    h = tok.hashes
+    zipf = tables.zipf(h)
+    alpha = np.array([w != "<num>" for w in tok.words])
+    per100 = 100.0 / n
+    strong = scores >= STRONG
+    weak = scores >= WEAK
+    sent = _sentence_ids(text, tok.starts)
+    n_sent = max(1, int(sent.max()) + 1 if len(sent) else 1)
+    not_initial = np.r_[False, tok.joined[1:]]
+    cap_strong = strong & tok.capital & not_initial
+
+    # dictionary-free: pairs of common words never seen together in the reference
+    j = np.flatnonzero(tok.joined[1:]) + 1
+    common_pair = (zipf[j - 1] >= COMMON_ZIPF) & (zipf[j] >= COMMON_ZIPF)
+    pair_s = tables.support(pair_keys(h[j - 1], h[j])) if len(j) else np.zeros(0)
+    unseen = common_pair & (pair_s == 0)
+    n_common = int(common_pair.sum())
+    unseen_left = np.zeros(n, bool)
+    unseen_left[j[unseen]] = True
+    evaluable_mid = np.zeros(n, bool)
+    evaluable_mid[:-1] = tok.joined[1:]
+    double = unseen_left[:-1] & unseen_left[1:]     # token i unseen with both neighbours
+
+    half = P.HALF_SPELLED_NUMBER.findall(text)
+    compounds = P.SPELLED_COMPOUND.findall(text)
+    idioms = list(P.BROKEN_IDIOMS.finditer(text))
+    top = np.sort(scores)[-5:]
+    feats.update({
+        "spun_strong_per100": float(strong.sum()) * per100,
+        "spun_weak_per100": float(weak.sum()) * per100,
+        "spun_score_sum_per100": float(np.clip(scores, 0, 6).sum()) * per100,
+        "spun_top5_mean": float(top.mean()) if len(top) else 0.0,
+        "spun_sentence_share": len(set(sent[strong].tolist())) / n_sent,
+        "spun_capital_per100": float(cap_strong.sum()) * per100,
+        "spun_phrase_per100": float((strong & (span == 2)).sum()) * per100,
+        "unseen_common_pair_share": float(unseen.sum()) / n_common if n_common else 0.0,
+        "double_unseen_per100": float(double.sum()) * per100,
+        "rare_word_share": float(((zipf < 3.0) & alpha).sum()) / max(1, int(alpha.sum())),
+        "mean_zipf": float(zipf[alpha].mean()) if alpha.any() else 0.0,
+        "half_spelled_numbers": float(len(half)),
+        "spelled_compounds": float(len(compounds)),
+        "broken_idioms_per1k": len(idioms) * 1000.0 / n,
+    })
+
+    if prob is not None:
+        feats.update({
+            "swap_prob_mean": float(prob.mean()),
+            "swap_prob_top10": float(np.sort(prob)[-10:].mean()),
+            "swap_p50_per100": float((prob >= 0.5).sum()) * per100,
+            "swap_p80_per100": float((prob >= 0.8).sum()) * per100,
+            "swap_prob_sum_per100": float(prob.sum()) * per100,
+        })
+    rank = prob if prob is not None else scores
+    floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG
+    evidence: list[Evidence] = []
+    for i in np.argsort(-rank)[: MAX_EVIDENCE * 2].tolist():
+        if rank[i] < floor or len(evidence) >= MAX_EVIDENCE:
+            break
+        k = int(span[i])
+        s, e = int(tok.starts[i]), int(tok.ends[min(i + k - 1, n - 1)])
+        src = text[s:e]
+        orig = tables.orig_words_[int(best_o[i])] if best_o[i] >= 0 else None
+        conf = float(prob[i]) if prob is not None else 1.0 - math.exp(-(scores[i] - WEAK) / 1.5)
+        evidence.append(Evidence(text=src, start=s, end=e, suggestion=_case_like(src, orig) if orig else None,
+                                 confidence=round(conf, 3), detail="inverse_thesaurus" if orig else "collocation_anomaly"))
+    for m in P.HALF_SPELLED_NUMBER.finditer(text):
+        evidence.append(Evidence(text=m.group(), start=m.start(), end=m.end(), confidence=0.9,
+                                 detail="half_spelled_number"))
+    for m in idioms[:10]:
+        evidence.append(Evidence(text=m.group(), start=m.start(), end=m.end(), confidence=0.5,
+                                 detail="broken_fixed_expression"))
+    n_swaps = sum(1 for ev in evidence if ev.detail in ("inverse_thesaurus", "collocation_anomaly"))
+    density = n_swaps * per100
+    strength = 1.0 - math.exp(-density / 1.5) if density > 0 else 0.0
+    strength = max(strength, 0.9 if half else 0.0)
+    fired = (n_swaps >= 3 and density >= 0.6) or bool(half)
+    reason = "swapped_synonyms" if fired else "few_swaps"
+    evidence.sort(key=lambda ev: ev.start if ev.start is not None else 0)
+    return feats, Signal(NAME, DESCRIPTION, strength, fired, tuple(evidence), reason)
