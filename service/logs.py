@@ -68,8 +68,11 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def configure_logging(level: str) -> logging.Logger:
-    """Send the `unspun` loggers to stderr as JSON lines (idempotent: one handler however often called)."""
-    logger = logging.getLogger("unspun")
+    """Send the service's loggers to stderr as JSON lines (idempotent: one handler however often called).
+
+    Only `unspun.service` is touched, so other parts' loggers (and pytest's caplog on them) are unaffected.
+    """
+    logger = logging.getLogger("unspun.service")
     logger.setLevel(level)
     if not any(getattr(h, "_unspun_json", False) for h in logger.handlers):
         handler = _StderrHandler()
