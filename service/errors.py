@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response, g, jsonify
+from flask import Flask, Response, current_app, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("unspun.service")
@@ -76,6 +76,8 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and getattr(exc, "valid_methods", None):
             headers["Allow"] = ", ".join(sorted(exc.valid_methods))
         message = exc.description if status < 500 and exc.description else "the server could not answer"
+        if status == 413:
+            message = f"the request body exceeds the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes"
         return error_response(status, code, scrub(str(message)), headers)
 
     @app.errorhandler(Exception)
