@@ -59,21 +59,20 @@ class InputSpec:
         return {"path": str(Path(self.path).resolve()), "kind": self.kind, "size": self.size, **self.fingerprint}
 
 
-def _open_maybe_gzip(path: str) -> BinaryIO:
-    fh = open(path, "rb")
-    magic = fh.read(2)
-    fh.seek(0)
-    if magic == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
-    return fh
-
-
 def _sniff(path: str) -> str | None:
+    """Guess an input's kind from its first bytes (gzip undone)."""
     try:
-        with _open_maybe_gzip(path) as fh:
-            head = fh.read(512).lstrip()
+        with open(path, "rb") as raw:
+            if raw.read(2) == b"\x1f\x8b":
+                raw.seek(0)
+                with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+                    head = gz.read(512)
+            else:
+                raw.seek(0)
+                head = raw.read(512)
     except (OSError, EOFError, zlib.error):
         return None
+    head = head.lstrip()
     if head.startswith(b"WARC/"):
         return "warc"
     if head.startswith(b"{"):
@@ -193,14 +192,17 @@ def read_warc(path: str, *, with_raw: bool = False, cursor: Cursor | None = None
     fh = open(path, "rb")
     raw_fh = open(path, "rb") if with_raw else None
     gzipped = path.lower().endswith((".gz", ".gzip"))
-    offset = 0
+    offset = end = 0
+    pending: Page | Skip | None = None     # held back until we know its record is whole
     try:
         it = ArchiveIterator(fh)
         try:
             for record in it:
                 item = page_from_warc_record(record, path)
+                it.read_to_end()
+                offset, length = it.get_record_offset(), it.get_record_length()
+                end = offset + length
                 if with_raw and isinstance(item, Page):
-                    offset, length = it.get_record_offset(), it.get_record_length()
                     assert raw_fh is not None
                     raw_fh.seek(offset)
                     raw = raw_fh.read(length)
@@ -208,19 +210,52 @@ def read_warc(path: str, *, with_raw: bool = False, cursor: Cursor | None = None
                         raw = gzip.compress(raw + b"\r\n\r\n", mtime=0)
                     item = Page(item.url, item.record_id, item.input, item.body, item.content_type,
                                 raw_warc=raw, error=item.error)
-                else:
-                    it.read_to_end()
-                    offset = it.get_record_offset()
+                if pending is not None:
+                    yield pending
+                pending = item
                 if cursor is not None:
                     cursor.pos = fh.tell()
-                yield item
+            problem, last_partial = _truncation(path, end, offset, gzipped)
         except Exception as exc:
-            yield Page(None, f"{path}@{offset}", path, b"", None,
-                       error=("unreadable_input", f"WARC unreadable after offset {offset}: {type(exc).__name__}: {exc}"))
+            problem, last_partial = f"{type(exc).__name__}: {exc}", False
+        if problem and last_partial and isinstance(pending, Page):
+            pending = Page(pending.url, pending.record_id, path, b"", pending.content_type,
+                           error=("unreadable_input", f"record cut short at offset {offset}: {problem}"))
+            problem = None
+        if pending is not None:
+            yield pending
+        if problem:
+            yield Page(None, f"{path}@{end}", path, b"", None,
+                       error=("unreadable_input", f"WARC unreadable after offset {end}: {problem}"))
     finally:
         fh.close()
         if raw_fh is not None:
             raw_fh.close()
+
+
+def _truncation(path: str, end: int, last_offset: int, gzipped: bool) -> tuple[str | None, bool]:
+    """Why a WARC that warcio read to its end is incomplete, and whether its last record is the
+    cut one. (None, False) when whole: nothing after the last record, and that record is complete
+    (its gzip member reaches end-of-stream; an uncompressed file ends with the CRLF CRLF trailer)."""
+    size = os.path.getsize(path)
+    if size - end > 4:
+        return f"{size - end} bytes after the last whole record (truncated or corrupt file)", False
+    if end <= last_offset:
+        return None, False
+    with open(path, "rb") as fh:
+        fh.seek(last_offset)
+        member = fh.read(size - last_offset)
+    if member[:2] == b"\x1f\x8b":
+        dec = zlib.decompressobj(31)
+        try:
+            dec.decompress(member)
+        except zlib.error as exc:
+            return f"corrupt last gzip member: {exc}", True
+        if not dec.eof:
+            return "the last gzip member is cut short (truncated file)", True
+    elif not gzipped and not member.endswith(b"\r\n\r\n"):
+        return "the last record is cut short (truncated file)", True
+    return None, False
 
 
 # ---------------------------------------------------------------- HTML files

@@ -29,7 +29,7 @@ class Progress:
         self.redraw = redraw
         self.width = width
         self.start = time.monotonic()
-        self._last = 0.0
+        self._last = float("-inf")
         self.pages = self.spam = self.errors = 0
         self.bytes_read = 0
         self._drawn = False

@@ -129,18 +129,21 @@ def process_shard(detector: Any, shard: Shard, state_dir: str, *, threshold: flo
 _WORKER: dict[str, Any] = {}
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this worker when the filter process dies (no orphans writing after a kill)."""
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: SIGKILL this worker when the filter process dies, so no orphan keeps writing after a
+    kill. A worker whose parent died before this call (a spawn still starting up) exits at once."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
-def _init_worker(model_dir: str | None, factory: str | None, settings: dict[str, Any]) -> None:
+def _init_worker(parent_pid: int, model_dir: str | None, factory: str | None, settings: dict[str, Any]) -> None:
     """Pool initializer: load the detector once per worker process."""
-    _die_with_parent()
+    _die_with_parent(parent_pid)
     _WORKER.clear()
     _WORKER.update(settings)
     try:
@@ -214,7 +217,7 @@ def _run(cfg: FilterConfig, specs: list[InputSpec], detector: Any, state: RunSta
         detector = None
         executor = cf.ProcessPoolExecutor(
             max_workers=cfg.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(cfg.model_dir, cfg.detector, settings))
+            initializer=_init_worker, initargs=(os.getpid(), cfg.model_dir, cfg.detector, settings))
     pending: set[cf.Future] = set()
     max_in_flight = 2 * cfg.workers
 

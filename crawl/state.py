@@ -92,6 +92,10 @@ def describe_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
                 notes.append(f"input(s) changed on disk since (size/mtime/listing): {changed}")
         elif key == "model":
             notes.append(f"model changed: was {old.get(key)}, now {new.get(key)}")
+        elif isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
+            o, n = old[key], new[key]
+            notes.extend(f"{k}: was {o.get(k)!r}, now {n.get(k)!r}" for k in sorted(set(o) | set(n))
+                         if o.get(k) != n.get(k))
         else:
             notes.append(f"{key}: was {old.get(key)!r}, now {new.get(key)!r}")
     return "; ".join(notes)

@@ -122,7 +122,7 @@ def write_test_warc(path: str, n_pages: int, *, start: int = 0, gzip: bool = Tru
                 f"GET {url} HTTP/1.1", [("Host", "example.test")], is_http_request=True))
             writer.write_record(req)
             headers = [("Content-Type", ctype)] + (extra_headers or [])
-            rec = writer.create_warc_record(url, "response", payload=_io.BytesIO(body),
+            rec = writer.create_warc_record(url, "response", payload=_io.BytesIO(body), length=len(body),
                                             http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"))
             writer.write_record(rec)
 
@@ -136,9 +136,21 @@ def write_test_warc(path: str, n_pages: int, *, start: int = 0, gzip: bool = Tru
                 response("http://news.example.test/old", b"", "text/html", status="301 Moved Permanently",
                          extra_headers=[("Location", "http://news.example.test/story/1")])
                 writer.write_record(writer.create_warc_record(
-                    url, "metadata", payload=_io.BytesIO(b"fetchTimeMs: 12\n"),
+                    url, "metadata", payload=_io.BytesIO(b"fetchTimeMs: 12\n"), length=16,
                     warc_content_type="application/warc-fields"))
         if extras:
             response("http://news.example.test/empty", b"", "text/html; charset=utf-8")
             urls.append("http://news.example.test/empty")
     return urls
+
+
+class OtherFakeDetector(FakeDetector):
+    """The fake with another identity, as if the model had been retrained."""
+
+    version = "fake-2"
+    sha256 = hashlib.sha256(b"unspun fake detector 2").hexdigest()
+
+
+def load_other_fake(model_dir: str | None = None) -> OtherFakeDetector:
+    """Factory for a second model identity (tests that a model change invalidates old state)."""
+    return OtherFakeDetector()

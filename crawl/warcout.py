@@ -30,6 +30,6 @@ def warc_member(page: Page) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     record = writer.create_warc_record(page_uri(page), "resource", payload=io.BytesIO(page.body),
-                                       warc_content_type=page.content_type or "text/html")
+                                       length=len(page.body), warc_content_type=page.content_type or "text/html")
     writer.write_record(record)
     return buf.getvalue()
