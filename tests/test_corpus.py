@@ -164,6 +164,9 @@ def test_load_corpus_on_a_miniature(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert texts["test_x.html.gz"] == "Goose text.\nMore."
     assert texts["ab.html.gz"] is None and texts["www.pinecrestpost.com.html.gz"] is None
     assert read_html(by["test_y.html.gz"]) == b"<p>duplicate</p>"
+    quick = {p.rel_path.split("/")[-1]: p for p in load_corpus(shared, verbose=False, sites=False)}
+    assert quick["0001.html.gz"].site == "greenvalley.com"        # WCXB keys need no page reads
+    assert quick["test_x.html.gz"].site == "goose3:content:test_x.html.gz"
     arts = load_bbc(shared)
     assert [(a.title, a.category, a.file) for a in arts] == [("Chips get faster", "tech", "001.txt")]
 

@@ -174,8 +174,11 @@ def load_manifest(shared: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def load_corpus(shared: Path, *, verbose: bool = True) -> list[CorpusPage]:
-    """All usable corpus pages with their site keys (the synthetic readability fixtures are dropped)."""
+def load_corpus(shared: Path, *, verbose: bool = True, sites: bool = True) -> list[CorpusPage]:
+    """All usable corpus pages with their site keys (the synthetic readability fixtures are dropped).
+
+    Deriving site keys reads every non-WCXB page (~10 s); ``sites=False`` skips that and gives each such
+    page its fallback key (for quick listings, never for splitting)."""
     rows = load_manifest(shared)
     pages_dir = corpus_dir(shared) / "pages"
     kept = [r for r in rows if not r.get("synthetic_fixture")]
@@ -194,6 +197,8 @@ def load_corpus(shared: Path, *, verbose: bool = True) -> list[CorpusPage]:
         if source == "wcxb" and r.get("url_domain"):
             page.site = registered_domain(r["url_domain"]) or r["url_domain"].lower()
             page.site_method = "wcxb"
+        elif not sites:
+            page.site = fallback_site(source, rel)
         elif r.get("dup_of"):
             deferred.append((page, r["dup_of"]))
         else:
