@@ -121,6 +121,18 @@ def test_short_nodes_are_not_matched() -> None:
     assert [markup[s:e] for s, e in segs] == [PARAS[0]]
 
 
+def test_paragraphs_split_by_inline_tags_are_one_block() -> None:
+    para = ('The <a href="/h">harbour commission</a> approved a <em>plan</em> on Thursday, and the '
+            '<b>B</b>oard met the fishermen.')
+    markup = f"<div><p>{para}</p><p>Unrelated footer text about the weather in the mountains.</p></div>"
+    main = "The harbour commission approved a plan on Thursday, and the Board met the fishermen."
+    segs = [markup[s:e] for s, e in main_text_segments(markup, main)]
+    # every node of the paragraph except the glued drop-cap pair ("B" + "oard met...")
+    assert segs == ["The ", "harbour commission", " approved a ", "plan", " on Thursday, and the "]
+    # near miss: the same paragraph is not main text on another article
+    assert main_text_segments(markup, "Something else entirely, about goats and cliffs and rain.") == []
+
+
 def test_windows_1252_page_keeps_its_bytes() -> None:
     paras = [p.replace("oyster", "caf\u00e9 oyster") for p in PARAS]
     html = page(paras, charset="windows-1252").encode("cp1252").replace(b"<footer>", b"<footer>\x81\x90 ")

@@ -91,17 +91,45 @@ def text_nodes(markup: str) -> list[tuple[int, int]]:
     return nodes
 
 
+_INLINE_ONLY = re.compile(
+    r"(?:\s*</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
+    r"time|u|var|ins|del)\b[^>]*>)*\s*", re.I)
+
+
+def _blocks(markup: str, nodes: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Group text nodes separated only by inline tags (<a>, <em>, <span>...) into blocks: a paragraph
+    with a link in it is one block of three nodes."""
+    blocks: list[list[tuple[int, int]]] = []
+    for node in nodes:
+        if blocks and _INLINE_ONLY.fullmatch(markup, blocks[-1][-1][1], node[0]):
+            blocks[-1].append(node)
+        else:
+            blocks.append([node])
+    return blocks
+
+
 def main_text_segments(markup: str, main_text: str) -> list[tuple[int, int]]:
-    """Text nodes (>= 5 words) whose normalised words occur, in order, in the normalised main text."""
+    """Text nodes belonging to the main text: every node of a block (text nodes joined across inline tags)
+    whose normalised words (>= 5) occur in the normalised main text; failing that, single nodes of >= 5
+    words that occur there. Nodes with undecodable bytes are never included."""
     haystack = " " + " ".join(_norm_words(main_text)) + " "
+
+    def found(text: str) -> bool:
+        words = _norm_words(text)
+        return len(words) >= MIN_SEGMENT_WORDS and (" " + " ".join(words) + " ") in haystack
+
     out = []
-    for s, e in text_nodes(markup):
-        chunk = markup[s:e]
-        if _UNDECODABLE.search(chunk):
-            continue   # undecodable bytes: leave alone
-        words = _norm_words(chunk)
-        if len(words) >= MIN_SEGMENT_WORDS and (" " + " ".join(words) + " ") in haystack:
-            out.append((s, e))
+    for block in _blocks(markup, text_nodes(markup)):
+        clean = [(s, e) for s, e in block if not _UNDECODABLE.search(markup, s, e)]
+        if len(clean) == len(block) and len(block) > 1 and found("".join(markup[s:e] for s, e in block)):
+            for i, (s, e) in enumerate(block):
+                # a node glued to its neighbour mid-word ("<b>T</b>he") is left alone
+                glued = (i > 0 and markup[s].isalnum() and markup[block[i - 1][1] - 1].isalnum()) or \
+                    (i + 1 < len(block) and markup[e - 1].isalnum() and markup[block[i + 1][0]].isalnum())
+                if not glued and _WORD.search(markup, s, e):
+                    out.append((s, e))
+            continue
+        out.extend((s, e) for s, e in clean if found(markup[s:e]))
     return out
 
 
