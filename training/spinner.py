@@ -4,7 +4,8 @@ It imitates what content farms do to copied news (see shared/seeds): every word 
 eligible, function words included ("between" -> "in between"), a random synonym is taken with no sense
 choice ("Prime Minister" -> "Key Minister"), multi-word synonyms are fine, capitalisation is carried over
 (Title, UPPER, lower), plurals of dictionary words are inflected ("days" -> "times"), and numbers are
-partly spelled out ("3,000" -> "three,000", "120" -> "one hundred twenty"). Everything outside a changed
+partly spelled out ("3,000" -> "three,000", "120" -> "one hundred twenty") while small spelled numbers
+may become digits ("three months" -> "3 months"). Everything outside a changed
 word -- punctuation, whitespace, other words -- is kept byte for byte.
 
 Deterministic: the same text, rate and ``random.Random`` state give the same output.
@@ -34,6 +35,8 @@ _NOT_PLURAL = frozenset(
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
         "seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+# Spelled numbers a spinner turns into digits ("two to three months" -> "two to 3 months").
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(_ONES) if i > 0} | {w: str(10 * i) for i, w in enumerate(_TENS) if i > 1}
 
 
 def number_words(n: int) -> str:
@@ -111,7 +114,7 @@ class _Candidate:
     text_index: int
     i: int
     j: int
-    kind: str          # "word", "plural", "possessive", "phrase", "number"
+    kind: str          # "word", "plural", "possessive", "phrase", "number", "numword"
 
 
 class Spinner:
@@ -188,7 +191,12 @@ class Spinner:
                 return [_Candidate(text_index, i, i + 1, "number")]
             return []
         opts: list[_Candidate] = []
-        if m.group().lower() in self._phrase_first:
+        low = m.group().lower()
+        if self.spell_numbers and low in _NUMBER_WORDS and m.group() in (low, low.capitalize()):
+            s, e = m.start(), m.end()
+            if (s == 0 or text[s - 1] != "-") and (e == len(text) or text[e] != "-"):
+                opts.append(_Candidate(text_index, i, i + 1, "numword"))
+        if low in self._phrase_first:
             for length in self._phrase_lengths:
                 j = i + length
                 if j > len(toks) or any(t.group("num") for t in toks[i:j]):
@@ -207,6 +215,8 @@ class Spinner:
         low = source.lower()
         if cand.kind == "number":
             return spell_number(source)
+        if cand.kind == "numword":
+            return _NUMBER_WORDS[low]
         if cand.kind == "phrase":
             choices = self.phrases[" ".join(low.split())]
             rep = rng.choice(choices)
