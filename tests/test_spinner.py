@@ -69,6 +69,9 @@ def test_case_is_carried_over() -> None:
     assert r.text == "Key key KEY"
     assert match_case("Secretary", "point out") == "Point out"
     assert match_case("House", "home") == "Home"
+    assert match_case("Secretary of State", "secretary of point out") == "Secretary of Point out"
+    assert match_case("White House", "white home") == "White Home"
+    assert match_case("the prime minister", "key minister") == "key minister"
 
 
 def test_function_words_and_multiword_synonyms() -> None:

@@ -63,13 +63,19 @@ def spell_number(token: str) -> str | None:
 
 
 def match_case(original: str, replacement: str) -> str:
-    """Carry `original`'s capitalisation over to `replacement`: UPPER, Title Case (every word), Capitalised, lower."""
+    """Carry `original`'s capitalisation over to `replacement`: UPPER, Capitalised, lower; phrases word by word."""
     letters = [c for c in original if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):
         return replacement.upper()
     words = original.split()
-    if len(words) > 1 and all(w[0].isupper() for w in words if w[0].isalpha() and len(w) > 3):
-        return " ".join(w[:1].upper() + w[1:] for w in replacement.split(" "))
+    if len(words) > 1:
+        # a phrase: copy each original word's capitalisation onto the word in the same position
+        # ("Secretary of State" -> "Secretary of Point out", "White House" -> "White Home")
+        out = []
+        for k, rep in enumerate(replacement.split(" ")):
+            src = words[k] if k < len(words) else ""
+            out.append(rep[:1].upper() + rep[1:] if src[:1].isupper() else rep)
+        return " ".join(out)
     if original[:1].isupper():
         return replacement[:1].upper() + replacement[1:]
     return replacement
