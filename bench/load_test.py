@@ -1,6 +1,6 @@
 """Load test: `make serve`-equivalent gunicorn on loopback, N page requests from C concurrent clients.
 
-    .venv/bin/python -m bench.load_test [--requests 2000] [--concurrency 16] [--workers W] [--fake]
+    .venv/bin/python -m bench.load_test [--requests 2000] [--concurrency 16] [--workers W] [--fake | --model-dir DIR]
 
 Pages come from ../shared/corpus (or $UNSPUN_SHARED/corpus) when present, else are generated. Prints a
 README-ready Markdown table: requests/s, p50/p90/p99/max latency, errors, and the peak memory of the
@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=300, help="distinct pages to cycle through")
     parser.add_argument("--seed", type=int, default=1337)
     parser.add_argument("--fake", action="store_true", help="fake detector: measure the HTTP layer alone")
+    parser.add_argument("--model-dir", type=Path, default=None, help="serve this model dir (UNSPUN_MODEL_DIR)")
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request client timeout (s)")
     args = parser.parse_args(argv)
     workers = args.workers or 2 * (os.cpu_count() or 1)
@@ -123,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="unspun-load-") as tmp:
         env: dict[str, str] = {"UNSPUN_LOG_LEVEL": "WARNING"}
         app = "service.app:create_app()"
+        if args.model_dir:
+            env["UNSPUN_MODEL_DIR"] = str(args.model_dir.resolve())
         if args.fake:
             write_tiny_artifact(Path(tmp) / "model", "fake")
             env["UNSPUN_MODEL_DIR"] = str(Path(tmp) / "model")
@@ -187,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     latencies.sort()
     ms = [x * 1000 for x in latencies]
     rows = [
-        ("detector", "fake (HTTP layer only)" if args.fake else "bundled model"),
+        ("detector", "fake (HTTP layer only)" if args.fake else str(args.model_dir or "bundled model")),
         ("pages", f"{source}, median {statistics.median(page_bytes) / 1024:.0f} KiB, max {page_bytes[-1] / 1024:.0f} KiB"),
         ("requests / concurrency / workers", f"{args.requests} / {args.concurrency} / {workers}"),
         ("throughput", f"{args.requests / wall:.1f} requests/s"),
