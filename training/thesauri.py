@@ -18,6 +18,7 @@ import gzip
 import json
 import re
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 
 _PLAIN = re.compile(r"^[a-z][a-z' -]*[a-z]$|^[a-z]$")
@@ -59,13 +60,30 @@ def load_moby() -> dict[str, list[str]]:
     """Moby Thesaurus II: one ``root,syn1,syn2,...`` line per root word."""
     table: dict[str, list[str]] = {}
     ok = _PLAIN.match
+    # A line is "clean" when every entry is already a plain word/phrase of at most four words; such lines
+    # (nearly all) are taken with C-level list operations only, which keeps the parse well under 5 s.
+    chars_ok = re.compile(r"[a-z' ,-]+").fullmatch
+    bad_joins = (",,", ", ", " ,", ",-", "-,", ",'", "',")
+
+    def line_ok(line: str) -> bool:
+        return bool(chars_ok(line)) and line[-1].isalpha() and not any(b in line for b in bad_joins)
+
     with open(moby_path(), encoding="utf-8", errors="replace") as fh:
         for line in fh:
-            parts = line.rstrip("\n\r").lower().split(",")
-            key = parts[0].strip()
+            line = line.rstrip("\n\r").lower()
+            parts = line.split(",")
+            key = parts[0]
             if len(parts) < 2 or not ok(key):
                 continue
-            syns = [w for w in dict.fromkeys(parts[1:]) if w != key and ok(w) and w.count(" ") < _MAX_WORDS]
+            if line_ok(line) and max(map(str.count, parts, repeat(" "))) < _MAX_WORDS:
+                syns = parts[1:]
+                if len(set(syns)) != len(syns):
+                    syns = list(dict.fromkeys(syns))
+                if key in syns:
+                    syns.remove(key)
+            else:
+                key = key.strip()
+                syns = [w for w in dict.fromkeys(parts[1:]) if w != key and ok(w) and w.count(" ") < _MAX_WORDS]
             if syns:
                 cur = table.get(key)
                 if cur is None:
