@@ -33,8 +33,22 @@ evaluate: venv
 tables: venv
 	$(PY) -m training.tables
 
+# Nightly batch filtering: make filter IN="crawl/*.warc.gz pages/" OUT=out/nightly [FILTER_ARGS="--gzip --drop-warc"]
+filter: venv
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo 'usage: make filter IN="<inputs>" OUT=<dir>'; exit 2; }
+	$(PY) -m crawl filter $(IN) --out $(OUT) $(FILTER_ARGS)
+
+# Spark: make spark IN=<file listing WARC paths> OUT=<folder> [FORMAT=parquet|json] [SPARK_MASTER=local[2]]
+SPARK_MASTER ?= local[2]
+FORMAT       ?= parquet
+spark: venv
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo 'usage: make spark IN=<paths.txt> OUT=<folder> [FORMAT=json]'; exit 2; }
+	$(PY) -c "import pyspark" 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	PYSPARK_PYTHON=$(abspath $(PY)) PYSPARK_DRIVER_PYTHON=$(abspath $(PY)) $(VENV)/bin/spark-submit \
+		--master "$(SPARK_MASTER)" crawl/spark_job.py $(IN) $(OUT) --format $(FORMAT) $(SPARK_ARGS)
+
 bench: venv
-	$(PY) -m bench.throughput
+	$(PY) -m bench.throughput $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
