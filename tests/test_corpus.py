@@ -81,9 +81,9 @@ def test_clean_eval_markers() -> None:
                                     "Organisers said it's the biggest yet & growing.\n* Rides\n* Food stalls")
 
 
-def test_clean_text_without_markers_uses_blank_lines() -> None:
-    raw = "Headline here\nJuly 1, 2012\n\nFirst paragraph line one\nline two.\n\n\nSecond paragraph."
-    assert clean_eval_text(raw) == "Headline here July 1, 2012\nFirst paragraph line one line two.\nSecond paragraph."
+def test_clean_text_without_markers_is_one_paragraph_per_line() -> None:
+    raw = "Headline here\nJuly 1, 2012\n\nFirst paragraph, all on one line.\n\n\nSecond &amp; last."
+    assert clean_eval_text(raw) == "Headline here\nJuly 1, 2012\nFirst paragraph, all on one line.\nSecond & last."
 
 
 def test_html_to_text_blocks() -> None:

@@ -256,7 +256,8 @@ def _clean_lines(lines: list[str]) -> str:
 
 def clean_eval_text(raw: str) -> str:
     """CleanEval gold standard -> plain paragraphs: drop the ``URL:`` header, split at ``<p>``/``<h>``/``<l>``
-    markers (or blank lines when there are none), join wrapped lines, unescape entities."""
+    markers and join the hard-wrapped lines between them, unescape entities. Without markers (the Dragnet
+    gold files) every non-empty line is a paragraph."""
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines = lines[1:]
@@ -269,8 +270,8 @@ def clean_eval_text(raw: str) -> str:
             if _CE_MARKER.match(line):
                 paras.append([_CE_MARKER.sub("", line)])
                 continue
-        elif not line.strip():
-            paras.append([])
+        else:
+            paras.append([line])      # Dragnet gold: one paragraph per line, never hard-wrapped
             continue
         paras[-1].append(line)
     text = [html_lib.unescape(" ".join(p)) for p in paras]
