@@ -1,0 +1,38 @@
+"""Shared test helpers: where ../shared is, and the bundled model (loaded once)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_path() -> Path | None:
+    env = os.environ.get("UNSPUN_SHARED")
+    p = Path(env) if env else REPO.parent / "shared"
+    return p if p.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    p = shared_path()
+    if p is None:
+        pytest.skip("../shared is absent (CI has it beside the clone; a user's machine does not)")
+    return p
+
+
+@pytest.fixture(scope="session")
+def detector():
+    from model import Detector
+
+    return Detector.load()
+
+
+@pytest.fixture
+def fixture_bytes():
+    def read(name: str) -> bytes:
+        return (FIXTURES / name).read_bytes()
+    return read

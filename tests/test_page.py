@@ -1,0 +1,45 @@
+from model.page import MAX_NODES, parse_page
+
+
+def test_main_text_excludes_navigation_and_footer(fixture_bytes):
+    page = parse_page(fixture_bytes("legit_news.html").decode())
+    assert "ferry terminal on the east quay" in page.main_text
+    assert "Weather" not in page.main_text
+    assert "All rights reserved" not in page.main_text
+    assert "lakesidegazette" in page.site_tokens or "lakeside" in page.site_tokens
+
+
+def test_links_recorded_with_their_text(fixture_bytes):
+    page = parse_page(fixture_bytes("farm_page.html").decode())
+    titles = [t for b in page.blocks for t, _ in b.links]
+    assert "Keto Diet Pills That Burn Fat While You Sleep" in titles
+
+
+def test_plain_text_lines_under_a_related_heading_become_links():
+    text = "\n".join(["A long paragraph of the article that goes on for quite a few words indeed here."] * 3
+                     + ["More Stories", "First unrelated title here", "Second unrelated title here"])
+    page = parse_page(text)
+    assert page.plain_text
+    assert [t for b in page.blocks for t, _ in b.links] == ["First unrelated title here", "Second unrelated title here"]
+
+
+def test_plain_text_without_heading_has_no_links():
+    page = parse_page("Just a sentence of text.\nShort line\nAnother short line")
+    assert not any(b.links for b in page.blocks)
+
+
+def test_deep_nesting_does_not_exhaust_the_stack():
+    html = "<div>" * 50_000 + "deep text" + "</div>" * 50_000
+    page = parse_page(html)
+    assert page.blocks is not None
+
+
+def test_node_cap_truncates_huge_pages():
+    html = "<ul>" + "<li><a href='/x'>link</a></li>" * (MAX_NODES) + "</ul>"
+    page = parse_page(html)
+    assert page.truncated and "page_truncated" in page.reasons
+
+
+def test_inline_text_keeps_word_spacing():
+    assert parse_page("<p>Hello <b>big</b> <i>wide</i> world and a few more words here</p>").main_text \
+        == "Hello big wide world and a few more words here"

@@ -1,0 +1,134 @@
+"""The default training set, built from ../shared: real pages (hams), their spun copies (in place and in
+farm layouts) and hard negatives, each tagged with its group (site or article), fold, kind and spin rate.
+
+Split by group, never by page: a page, its spun copies and the rest of its site share one fold.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from training.corpus import Article, CorpusPage, load_bbc, load_corpus, read_html, read_main_text
+
+TRAIN_DICTIONARIES = ("moby", "mythes", "tortured", "mixed")   # "private" is held out for cross-spinner tests
+SPIN_RATES = (0.01, 0.015, 0.02, 0.03, 0.035, 0.05, 0.08, 0.12, 0.15)
+FARM_KINDS = ("farm_full", "farm_spun_only", "farm_spun_links", "farm_spun_residue", "farm_links_residue")
+
+
+def fold_of(group: str, folds: int) -> int:
+    """Deterministic fold of a group (site or article id)."""
+    return int(hashlib.sha1(group.encode()).hexdigest()[:8], 16) % folds
+
+
+@dataclass
+class SourceDoc:
+    """A legitimate text (page ground truth or BBC article) with its group and fold."""
+
+    group: str
+    fold: int
+    title: str
+    text: str
+    category: str = ""
+    page: CorpusPage | None = None
+
+
+@dataclass
+class Sample:
+    """One labelled page for the classifier."""
+
+    id: str
+    html: bytes
+    label: int
+    kind: str
+    group: str
+    fold: int
+    source: str
+    page_type: str = ""
+    spin_rate: float | None = None
+    dictionary: str = ""
+    url: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+def source_docs(shared: Path, folds: int, limit: int | None = None) -> tuple[list[SourceDoc], list[CorpusPage]]:
+    """Reference/source texts from the corpus ground truth and the BBC articles."""
+    pages = load_corpus(shared, verbose=False)
+    docs: list[SourceDoc] = []
+    for p in pages[: limit or None]:
+        text = read_main_text(p)
+        if text and len(text.split()) >= 30:
+            docs.append(SourceDoc(group=p.site, fold=fold_of(p.site, folds), title="", text=text, page=p))
+    bbc: list[Article] = load_bbc(shared)
+    for a in bbc[: (limit // 2) if limit else None]:
+        group = f"bbc:{a.category}:{a.file}"
+        docs.append(SourceDoc(group=group, fold=fold_of(group, folds), title=a.title, text=a.text,
+                              category=a.category))
+    return docs, pages[: limit or None]
+
+
+def _paragraphs(text: str) -> list[str]:
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
+    return paras or [text]
+
+
+def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict, seed: int,
+                  folds: int) -> list[Sample]:
+    """Hams, in-place spun pages, farm pages of every kind and hard negatives (see module doc)."""
+    from training import layouts
+    from training.inplace import spin_in_place
+
+    rng = random.Random(seed)
+    samples: list[Sample] = []
+    text_of = {id(d.page): d.text for d in docs if d.page is not None}
+    by_cat: dict[str, list[SourceDoc]] = {}
+    for d in docs:
+        if d.category:
+            by_cat.setdefault(d.category, []).append(d)
+    for p in pages:
+        raw = read_html(p)
+        fold = fold_of(p.site, folds)
+        base = dict(group=p.site, fold=fold, source=p.source, page_type=p.page_type or "")
+        kind = "ham_related" if p.flags.get("rel_trailing_en") else "ham"
+        samples.append(Sample(id=f"ham:{p.rel_path}", html=raw, label=0, kind=kind, **base))
+        text = text_of.get(id(p))
+        if text and (p.lang or "en") == "en":
+            name = rng.choice(TRAIN_DICTIONARIES)
+            rate = rng.choice(SPIN_RATES)
+            res = spin_in_place(raw, text, spinners[name], rate, rng)
+            if res is not None and res.changes > 0:
+                samples.append(Sample(id=f"inplace:{p.rel_path}", html=res.html, label=1, kind="inplace_spun",
+                                      spin_rate=res.rate, dictionary=name, **base))
+    for d in docs:
+        if d.page is not None and (d.page.lang or "en") != "en":
+            continue
+        title = d.title or " ".join(d.text.split()[:10])
+        paras = _paragraphs(d.text if not d.title else d.text.split("\n", 1)[-1])
+        kind = rng.choice(FARM_KINDS)
+        spun = kind != "farm_links_residue"
+        name = rng.choice(TRAIN_DICTIONARIES)
+        rate = rng.choice(SPIN_RATES)
+        rate_done = None
+        if spun:
+            results = spinners[name].spin_many(paras, rate, rng)
+            words = sum(r.words for r in results) or 1
+            rate_done = sum(r.rate * r.words for r in results) / words
+            paras = [r.text for r in results]
+        html = layouts.farm_page(title, paras, rng, spam_links=kind in ("farm_full", "farm_spun_links", "farm_links_residue"),
+                                 residue=kind in ("farm_full", "farm_spun_residue", "farm_links_residue"))
+        samples.append(Sample(id=f"{kind}:{d.group}", html=html.encode("utf-8"), label=1, kind=kind, group=d.group,
+                              fold=d.fold, source="bbc" if d.category else d.page.source, spin_rate=rate_done,
+                              dictionary=name if spun else ""))
+        # a hard negative from the same text: own copyright line and on-topic related links
+        if rng.random() < 0.6:
+            related = None
+            if d.category and rng.random() < 0.8:
+                pool = by_cat[d.category]
+                related = [o.title for o in rng.sample(pool, min(5, len(pool))) if o is not d and o.title][:4]
+            site = rng.choice(layouts.SITE_NAMES)
+            html = layouts.legit_page(title, _paragraphs(d.text if not d.title else d.text.split("\n", 1)[-1]), rng,
+                                      site_name=site, related_titles=related, own_copyright=rng.random() < 0.8)
+            samples.append(Sample(id=f"ham_layout:{d.group}", html=html.encode("utf-8"), label=0, kind="ham_layout",
+                                  group=d.group, fold=d.fold, source="bbc" if d.category else d.page.source))
+    return samples

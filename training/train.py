@@ -1,0 +1,200 @@
+"""`make train`: build reference tables, train the swap (token) model and the page classifier, choose the
+threshold, write the report, and promote the model only if the quality gate passes.
+
+Cross-fitting: K folds by group (site / article). A page's features are computed with reference tables
+and a token model that never saw its fold, so training sees pages as unfamiliar as the service will.
+Fold K-1 is the test split; the threshold is chosen on out-of-fold scores of folds 0..K-2.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from model.artifact import ARTIFACT_NAME, CARD_NAME, FORMAT_VERSION, dump_bundle, sha256_bytes
+from model.detector import DEFAULT_MODEL_DIR
+from model.features import analyse_page
+from model.signals import FEATURE_NAMES
+from model.signals.spun_phrases import TOKEN_FEATURES, token_matrix
+from model.tokens import tokenize
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = REPO / "data-cache"
+TARGET_FPR = 0.005
+TOKEN_TEXTS_PER_FOLD = 700
+
+_WORKER: dict = {}
+
+
+def _features(args: tuple[int, bytes, str]) -> np.ndarray:
+    fold, html, url = args
+    tables, token_model = _WORKER["by_fold"][fold]
+    return analyse_page(html, url=url or None, tables=tables, token_model=token_model).vector
+
+
+def featurise(samples, by_fold: dict, workers: int) -> np.ndarray:
+    """Feature matrix, each sample with its own fold's tables and token model (fork shares them)."""
+    _WORKER["by_fold"] = by_fold
+    jobs = [(s.fold, s.html, s.url) for s in samples]
+    if workers > 1:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            rows = pool.map(_features, jobs, chunksize=32)
+    else:
+        rows = [_features(j) for j in jobs]
+    return np.vstack(rows) if rows else np.zeros((0, len(FEATURE_NAMES)))
+
+
+def token_training_data(docs, tables_by_fold, spinners, rng: random.Random):
+    """Per fold: token features of spun (and unspun) texts with per-token swap labels."""
+    from training.dataset import SPIN_RATES, TRAIN_DICTIONARIES
+
+    out: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    by_fold: dict[int, list] = {}
+    for d in docs:
+        if d.page is None or (d.page.lang or "en") == "en":
+            by_fold.setdefault(d.fold, []).append(d)
+    for fold, fdocs in sorted(by_fold.items()):
+        rng.shuffle(fdocs)
+        Xs, ys = [], []
+        for d in fdocs[:TOKEN_TEXTS_PER_FOLD]:
+            text = d.text[:20000]
+            rate = rng.choice((0.0,) + SPIN_RATES)
+            changes = []
+            if rate:
+                r = spinners[rng.choice(TRAIN_DICTIONARIES)].spin(text, rate, rng)
+                text, changes = r.text, r.changes
+            tok = tokenize(text)
+            if len(tok) < 20:
+                continue
+            X, _, _ = token_matrix(tok, tables_by_fold[fold])
+            y = np.zeros(len(tok), bool)
+            for c in changes:
+                y |= (tok.starts < c.end) & (tok.ends > c.start)
+            Xs.append(X)
+            ys.append(y)
+        out[fold] = (Xs, ys)
+    return out
+
+
+def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed: int):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X = np.concatenate([x for xs, _ in parts for x in xs])
+    y = np.concatenate([v for _, ys in parts for v in ys])
+    return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=31,
+                                          random_state=seed).fit(X, y)
+
+
+def make_classifier(seed: int):
+    """The page classifier: gradient-boosted trees (NaN-aware) with isotonic calibration."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+
+    hgb = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0,
+                                         class_weight={0: 2.0, 1: 1.0}, random_state=seed)
+    return Pipeline([("classifier", CalibratedClassifierCV(hgb, method="isotonic", cv=3))])
+
+
+def _versions() -> dict[str, str]:
+    import joblib
+    import selectolax
+    import sklearn
+
+    return {"python": platform.python_version(), "numpy": np.__version__, "scikit-learn": sklearn.__version__,
+            "joblib": joblib.__version__, "selectolax": selectolax.__version__}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__)
+    ap.add_argument("--seed", type=int, default=1337)
+    ap.add_argument("--data", type=Path, help="operator data: spam/ and ham/ folders or a JSONL manifest")
+    ap.add_argument("--eval", type=Path, help="frozen evaluation set directory (manifest of SHA-256 sums)")
+    ap.add_argument("--force", action="store_true", help="promote even if the quality gate refuses")
+    ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N corpus pages (quick runs)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
+    ap.add_argument("--target-fpr", type=float, default=TARGET_FPR)
+    args = ap.parse_args(argv)
+    if args.data is not None:
+        from training.operator import train_operator
+        return train_operator(args)
+    return train_default(args)
+
+
+def train_default(args) -> int:
+    from training import thesauri
+    from training.corpus import shared_dir
+    from training.dataset import build_samples, source_docs
+    from training.spinner import SPINNER_DICTIONARIES
+    from training.tables import assemble, build_lexical, count_texts, merge_counts
+
+    shared = shared_dir()
+    if shared is None:
+        print("error: ../shared is not present; train on your own pages with `make train DATA=path`",
+              file=sys.stderr)
+        return 2
+    t0 = time.time()
+    rng = random.Random(args.seed)
+    np.random.seed(args.seed)
+    K = args.folds
+    docs, pages = source_docs(shared, K, args.limit)
+    print(f"[train] {len(docs)} source texts, {len(pages)} corpus pages, {K} folds", flush=True)
+    counts = {k: count_texts(d.text for d in docs if d.fold == k) for k in range(K)}
+    lexical = build_lexical({"moby": thesauri.load_moby(), "mythes": thesauri.load_mythes(shared),
+                             "tortured": thesauri.load_tortured_pairs(shared)})
+    desc = {"reference_tokens": sum(c.tokens for c in counts.values())}
+    tables = {k: assemble(merge_counts([counts[j] for j in range(K) if j != k]), lexical, desc) for k in range(K)}
+    tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)
+    print(f"[train] reference tables built ({time.time() - t0:.0f}s)", flush=True)
+    spinners = {name: SPINNER_DICTIONARIES[name](shared) for name in ("moby", "mythes", "tortured", "mixed")}
+    tok_data = token_training_data(docs, tables, spinners, rng)
+    token_models = {k: fit_token_model([tok_data[j] for j in tok_data if j != k], args.seed) for k in range(K)}
+    token_all = fit_token_model(list(tok_data.values()), args.seed)
+    print(f"[train] token models fitted ({time.time() - t0:.0f}s)", flush=True)
+    samples = build_samples(docs, pages, spinners, args.seed, K)
+    print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
+    X = featurise(samples, {k: (tables[k], token_models[k]) for k in range(K)}, args.workers)
+    y = np.array([s.label for s in samples])
+    folds = np.array([s.fold for s in samples])
+    print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
+    return finish(args, samples, X, y, folds, tables_all, token_all, t0, K,
+                  data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
+                                "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
+                                "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
+                                                                       for s in samples)).hexdigest()})
+
+
+def finish(args, samples, X, y, folds, tables_all, token_all, t0: float, K: int, data_summary: dict) -> int:
+    """Fit, choose the threshold on out-of-fold scores, report on the test fold, gate, promote."""
+    from training.evaluation import evaluate_and_promote
+
+    test = folds == K - 1
+    train = ~test
+    oof = np.zeros(len(y))
+    for k in range(K - 1):
+        m = train & (folds != k)
+        clf = make_classifier(args.seed).fit(X[m], y[m])
+        oof[folds == k] = clf.predict_proba(X[folds == k])[:, 1]
+    clf = make_classifier(args.seed).fit(X[train], y[train])
+    test_scores = clf.predict_proba(X[test])[:, 1]
+    print(f"[train] classifier fitted ({time.time() - t0:.0f}s)", flush=True)
+    bundle = {"format": FORMAT_VERSION, "pipeline": clf, "threshold": 0.5, "feature_names": list(FEATURE_NAMES),
+              "tables": tables_all, "token_model": token_all, "token_features": list(TOKEN_FEATURES)}
+    return evaluate_and_promote(args, bundle, samples, y, oof, train, test, test_scores, data_summary, _versions())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
