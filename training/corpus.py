@@ -344,3 +344,26 @@ def load_bbc(shared: Path) -> list[Article]:
                 out.append(Article(title=d.get("title", ""), text=d.get("text", ""),
                                    category=d.get("category", ""), file=d.get("file", "")))
     return out
+
+
+def summary(shared: Path) -> dict[str, dict[str, int]]:
+    """Per source: pages, pages with usable ground-truth text, and site groups (for README/report numbers)."""
+    pages = load_corpus(shared)
+    out: dict[str, dict[str, int]] = {}
+    for p in pages:
+        row = out.setdefault(p.source, {"pages": 0, "main_text": 0, "sites": 0})
+        row["pages"] += 1
+        text = read_main_text(p)
+        if text and len(text.split()) >= 5:
+            row["main_text"] += 1
+    for source in out:
+        out[source]["sites"] = len({p.site for p in pages if p.source == source})
+    return out
+
+
+if __name__ == "__main__":
+    root = shared_dir()
+    if root is None:
+        raise SystemExit("../shared is absent; set UNSPUN_SHARED")
+    for name, row in sorted(summary(root).items()):
+        print(f"{name:45s} pages={row['pages']:5d} main_text={row['main_text']:5d} sites={row['sites']:5d}")
