@@ -5,7 +5,7 @@ Exit codes (for schedulers):
   1   done, but some pages could not be scored and --fail-on-error was given
   2   usage error: bad arguments, an input missing or unreadable, or DIR holds state of a different run
   3   the model failed to load (missing / corrupt artifact, SHA-256 mismatch)
-  4   aborted (a worker died, disk full...): rerun the same command to resume where it stopped
+  4   aborted (a worker died, disk full, an unexpected error): rerun the same command to resume where it stopped
   75  another run holds DIR's lock (EX_TEMPFAIL): try again later
   130 interrupted (Ctrl-C / SIGTERM): rerun the same command to resume
 """
@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -109,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nunspun filter: interrupted; rerun the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception:  # a bug or an unexpected I/O failure: finished shards are kept, so a rerun resumes
+        traceback.print_exc()
+        print("unspun filter: aborted by an unexpected error; rerun the same command to resume", file=sys.stderr)
+        return EXIT_ABORTED
     finally:
         signal.signal(signal.SIGTERM, previous)
     if not args.quiet:

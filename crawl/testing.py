@@ -44,8 +44,9 @@ class FakeDetector:
     threshold = 0.5
     card: dict[str, Any] = {"version": "fake-1"}
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, crash_on: str | None = None) -> None:
         self.delay = delay
+        self.crash_on = crash_on.encode() if crash_on else None
 
     def score(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None,
               threshold: float | None = None) -> FakeVerdict:
@@ -54,6 +55,8 @@ class FakeDetector:
             raise FakeInputError("empty_document", "the document is empty")
         if self.delay:
             time.sleep(self.delay)
+        if self.crash_on and self.crash_on in (page.encode() if isinstance(page, str) else page):
+            os._exit(70)  # simulate a worker killed mid-shard (segfault, OOM killer)
         text = page.decode("utf-8", "replace") if isinstance(page, bytes) else page
         low = text.lower()
         fired = []
@@ -71,8 +74,10 @@ class FakeDetector:
 
 
 def load_fake(model_dir: str | None = None) -> FakeDetector:
-    """Factory for `--detector crawl.testing:load_fake`; UNSPUN_FAKE_DELAY sets a per-page delay."""
-    return FakeDetector(delay=float(os.environ.get("UNSPUN_FAKE_DELAY", "0") or 0))
+    """Factory for `--detector crawl.testing:load_fake`; UNSPUN_FAKE_DELAY sets a per-page delay and
+    UNSPUN_FAKE_CRASH_ON kills the process on a page containing that text."""
+    return FakeDetector(delay=float(os.environ.get("UNSPUN_FAKE_DELAY", "0") or 0),
+                        crash_on=os.environ.get("UNSPUN_FAKE_CRASH_ON") or None)
 
 
 def load_broken(model_dir: str | None = None) -> FakeDetector:

@@ -200,6 +200,21 @@ def test_cli_exit_codes(crawl_inputs: dict, tmp_path: Path, capsys: pytest.Captu
     assert run_cli([str(clean), "--out", str(tmp_path / "w"), "--workers", "0"]) == 2
 
 
+def test_a_dead_worker_aborts_with_exit_4_and_a_rerun_completes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture) -> None:
+    warc = tmp_path / "a.warc.gz"
+    write_test_warc(str(warc), 12, extras=False)
+    args = [str(warc), "--out", str(tmp_path / "out"), "--workers", "2", "--shard-size", "2"]
+    monkeypatch.setenv("UNSPUN_FAKE_CRASH_ON", "Story 9<")
+    assert run_cli(args) == 4
+    assert "rerun" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "verdicts.jsonl").exists()
+    monkeypatch.delenv("UNSPUN_FAKE_CRASH_ON")
+    assert run_cli(args) == 0
+    rows = lines(tmp_path / "out" / "verdicts.jsonl")
+    assert [r["url"] for r in rows] == [f"http://news.example.test/story/{i}" for i in range(12)]
+
+
 def test_changed_arguments_or_model_refuse_old_state_until_restart(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture) -> None:
     warc = tmp_path / "a.warc.gz"
