@@ -4,9 +4,10 @@
 
 PATHS.txt lists one WARC / WARC.gz path per line (blank lines and `#` comments ignored); each path
 must be readable by the executors (local disk in local mode; a shared file system on a cluster).
-Each file is one task; `process_record` turns each record into at most one row through the very
-functions the local filter uses (`crawl.inputs.page_from_warc_record`, `crawl.scoring.score_page`),
-so verdicts equal `python -m crawl filter` on the same WARCs. The detector is loaded once per
+Each file is one task (`process_warc`); every record goes through the local filter's own reader
+(`crawl.inputs.read_warc`: same payload decoding, Content-Type and truncation handling) and then
+`process_record`, which scores pages with `crawl.scoring.score_page`, so the rows equal
+`python -m crawl filter` on the same WARCs. The detector is loaded once per
 executor Python process (a lazy module-level singleton; PySpark reuses its workers).
 
 Rows: url, record_id, input, verdict, score, signals (fired signal names), error {code, message}.
@@ -46,12 +47,12 @@ def get_detector(model_dir: str | None, factory: str | None) -> Any:
     return _DETECTOR
 
 
-def process_record(record: Any, path: str, detector: Any, threshold: float | None) -> tuple[dict | None, str | None]:
-    """One WARC record -> (row, None) for a page, or (None, skip reason) for a non-page record."""
-    from crawl.inputs import Page, page_from_warc_record
+def process_record(item: Any, detector: Any, threshold: float | None) -> tuple[dict | None, str | None]:
+    """One WARC record, as the shared reader turned it into a Page or a Skip -> (row, None) for a
+    page, (None, skip reason) for a record that is not a page."""
+    from crawl.inputs import Page
     from crawl.scoring import score_page
 
-    item = page_from_warc_record(record, path)
     if not isinstance(item, Page):
         return None, item.reason
     return score_page(detector, item, threshold), None
@@ -65,7 +66,6 @@ def process_warc(path: str, settings: dict[str, Any], skipped: Any = None) -> It
     """Rows for every page of one WARC file, in file order (the same reader as the local filter,
     so a truncated file ends with one `unreadable_input` error row)."""
     from crawl.inputs import read_warc
-    from crawl.scoring import score_page
 
     detector = get_detector(settings["model_dir"], settings["detector"])
     local = _local_path(path)
@@ -74,11 +74,12 @@ def process_warc(path: str, settings: dict[str, Any], skipped: Any = None) -> It
                "error": {"code": "unreadable_input", "message": f"no such file on the executor: {path}"}}
         return
     for item in read_warc(local):
-        if hasattr(item, "reason"):
+        row, _skip_reason = process_record(item, detector, settings["threshold"])
+        if row is None:
             if skipped is not None:
                 skipped.add(1)
             continue
-        yield score_page(detector, item, settings["threshold"])
+        yield row
 
 
 def _rows(partition: Iterable[str], settings: dict[str, Any], counters: dict[str, Any]) -> Iterator[tuple]:
