@@ -73,6 +73,21 @@ def _config(args: argparse.Namespace) -> FilterConfig:
         progress="none" if args.quiet else args.progress, log_interval=args.log_interval)
 
 
+class _StderrHandler(logging.Handler):
+    """Log messages as plain lines on whatever sys.stderr is at the time (no root-logger setup)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)
+
+
+def _setup_logging(*, quiet: bool) -> None:
+    logger = logging.getLogger("unspun.crawl")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+        logger.propagate = False
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
 def _sigterm(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -84,8 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
-                        stream=sys.stderr)
+    _setup_logging(quiet=args.quiet)
     if args.workers < 1 or args.shard_size < 1:
         print("unspun filter: --workers and --shard-size must be at least 1", file=sys.stderr)
         return EXIT_USAGE
