@@ -203,7 +203,7 @@ def _walk(root) -> tuple[list[Block], int, int, bool]:
                     link_chars += len(t.strip())
                     anchor.append(t)
             continue
-        if tag[0] == "-" or tag in P.SKIP_TAGS:
+        if not tag or tag[0] == "-" or tag in P.SKIP_TAGS:
             continue
         if tag in P.BLOCK_TAGS:
             flush()

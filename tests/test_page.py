@@ -1,4 +1,4 @@
-from model.page import MAX_NODES, parse_page
+from model.page import parse_page
 
 
 def test_main_text_excludes_navigation_and_footer(fixture_bytes):
@@ -29,13 +29,14 @@ def test_plain_text_without_heading_has_no_links():
 
 
 def test_deep_nesting_does_not_exhaust_the_stack():
-    html = "<div>" * 50_000 + "deep text" + "</div>" * 50_000
+    html = "<div>" * 5_000 + "deep text" + "</div>" * 5_000
     page = parse_page(html)
     assert page.blocks is not None
 
 
-def test_node_cap_truncates_huge_pages():
-    html = "<ul>" + "<li><a href='/x'>link</a></li>" * (MAX_NODES) + "</ul>"
+def test_node_cap_truncates_huge_pages(monkeypatch):
+    monkeypatch.setattr("model.page.MAX_NODES", 300)
+    html = "<ul>" + "<li><a href='/x'>link</a></li>" * 400 + "</ul>"
     page = parse_page(html)
     assert page.truncated and "page_truncated" in page.reasons
 
@@ -43,3 +44,9 @@ def test_node_cap_truncates_huge_pages():
 def test_inline_text_keeps_word_spacing():
     assert parse_page("<p>Hello <b>big</b> <i>wide</i> world and a few more words here</p>").main_text \
         == "Hello big wide world and a few more words here"
+
+
+def test_processing_instruction_nodes_are_skipped():
+    html = "<html><body><?php include 'header.inc'; ?><p>" + "Plain words of the article body. " * 5 + "</p></body></html>"
+    page = parse_page(html)
+    assert "Plain words of the article body." in page.main_text and "include" not in page.main_text

@@ -7,12 +7,17 @@ Fold K-1 is the test split; the threshold is chosen on out-of-fold scores of fol
 """
 from __future__ import annotations
 
+import os
+
+# Feature extraction forks worker processes after the token models are fitted; an OpenMP thread pool
+# inherited across fork deadlocks (libgomp), so scikit-learn's OpenMP stays single-threaded here.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import argparse
 import datetime as dt
 import hashlib
 import json
 import multiprocessing as mp
-import os
 import platform
 import random
 import sys
