@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 1337
 
-.PHONY: venv serve serve-dev test train evaluate tables filter spark bench clean
+.PHONY: venv serve serve-dev test train evaluate filter spark bench clean
 
 venv: $(VENV)/.installed
 
@@ -29,9 +29,6 @@ train: venv
 
 evaluate: venv
 	$(PY) -m training.evaluate $(if $(MODEL),--model $(MODEL)) $(if $(DATA),--data $(DATA)) $(if $(EVAL),--eval $(EVAL))
-
-tables: venv
-	$(PY) -m training.tables
 
 # Nightly batch filtering: make filter IN="crawl/*.warc.gz pages/" OUT=out/nightly [FILTER_ARGS="--gzip --drop-warc"]
 filter: venv

@@ -15,6 +15,7 @@ from model.errors import ArtifactError
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "reports"
 SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
+GATE_PAGES = 2000             # held-out pages each model scores for the gate (bounded time)
 
 
 def score_pages(det: Detector, pages: list[bytes]) -> np.ndarray:
@@ -64,18 +65,22 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
                        meta=tmeta, summary={"generated": now.isoformat(), "seed": args.seed}, extra_markdown=extra)
     print(rep.summary_line, flush=True)
 
-    # quality gate on the frozen evaluation set: the held-out pages, scored by each whole model
-    eval_pages = [samples[i].html for i in test_idx]
+    # quality gate on the frozen evaluation set: held-out pages (a fixed sample of at most GATE_PAGES),
+    # scored by each whole model exactly as the service would score them
+    gate_idx = test_idx if len(test_idx) <= GATE_PAGES else np.sort(
+        np.random.default_rng(args.seed).choice(test_idx, GATE_PAGES, replace=False))
+    eval_pages = [samples[i].html for i in gate_idx]
+    gy = y[gate_idx]
     data = dump_bundle(bundle)
     digest = sha256_bytes(data)
     candidate_det = Detector(bundle, {"version": version}, digest)
     cand_scores = score_pages(candidate_det, eval_pages)
     evalset_id = data_summary.get("data_sha256", "")
-    candidate = gate_metrics(ty, cand_scores, thr, evalset=evalset_id)
+    candidate = gate_metrics(gy, cand_scores, thr, evalset=evalset_id)
     try:
         current_det = Detector.load(args.model_dir)
         cur_scores = score_pages(current_det, eval_pages)
-        current = gate_metrics(ty, cur_scores, current_det.threshold, evalset=evalset_id)
+        current = gate_metrics(gy, cur_scores, current_det.threshold, evalset=evalset_id)
     except ArtifactError as exc:
         print(f"[gate] no usable current model ({exc}); the candidate is the first", flush=True)
         current = None

@@ -137,6 +137,9 @@ def _pct(x: float | None) -> str:
 
 # --------------------------------------------------------------------------- promotion
 
+PROMOTED_MODE = 0o644
+
+
 def promote_atomically(files: Mapping[str, bytes | Path], dest_dir: Path, *,
                        last: Sequence[str] = ("model_card.json",)) -> list[Path]:
     """Install `files` (name -> bytes or source path) into `dest_dir` so readers never load a torn file.
@@ -166,6 +169,7 @@ def promote_atomically(files: Mapping[str, bytes | Path], dest_dir: Path, *,
         for name in order:
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=dest_dir)
             temps[name] = Path(tmp)
+            os.chmod(fd, PROMOTED_MODE)   # mkstemp makes 0600; a service running as another user must read it
             with os.fdopen(fd, "wb") as out:
                 src = files[name]
                 if isinstance(src, (bytes, bytearray, memoryview)):

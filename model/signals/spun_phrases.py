@@ -36,6 +36,7 @@ STRONG = 2.5                  # token score reported as evidence (~300x more est
 WEAK = 1.5
 COMMON_ZIPF = 4.0             # "common word": at least 10 per million (Zipf 4)
 MIN_TOKENS = 20
+MAX_TOKENS = 3000             # tokens analysed at most per page (bounded time on huge pages)
 SWAP_EVIDENCE_PROB = 0.6      # token swap probability at which a span is reported
 MAX_EVIDENCE = 40
 FEATURES = (
@@ -158,6 +159,25 @@ def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     return X, best_o, span
 
 
+def candidate_mask(X: np.ndarray) -> np.ndarray:
+    """Tokens the swap model looks at: a joined neighbour pair never seen, or an inverse-thesaurus gain.
+    A token whose pairs are all established cannot be told from normal text by these statistics, so it
+    gets probability 0 without a model call (most tokens: this is what keeps the pass fast)."""
+    sup_l = X[:, TOKEN_FEATURES.index("sup_l")]
+    sup_r = X[:, TOKEN_FEATURES.index("sup_r")]
+    gain = X[:, TOKEN_FEATURES.index("inv_gain")]
+    return (sup_l == 0) | (sup_r == 0) | (gain > 0)
+
+
+def swap_probabilities(X: np.ndarray, token_model) -> np.ndarray:
+    """Per-token swap probability (0 outside `candidate_mask`)."""
+    prob = np.zeros(len(X))
+    mask = candidate_mask(X)
+    if mask.any():
+        prob[mask] = token_model.predict_proba(X[mask])[:, 1]
+    return prob
+
+
 def _case_like(src: str, word: str) -> str:
     if src.isupper() and len(src) > 1:
         return word.upper()
@@ -179,6 +199,10 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     feats = {k: nan for k in FEATURES}
     tok = tokenize(text) if text else None
     n = len(tok) if tok is not None else 0
+    if n > MAX_TOKENS:   # a long article's first MAX_TOKENS words estimate its swap density well enough
+        text = text[: int(tok.starts[MAX_TOKENS])]
+        tok = tokenize(text)
+        n = len(tok)
     feats["main_tokens_log"] = math.log1p(n)
     if not english or tables is None or n < MIN_TOKENS:
         reason = "not_english" if not english else ("too_little_text" if n < MIN_TOKENS else "no_tables")
@@ -186,7 +210,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
 
     X, best_o, span = token_matrix(tok, tables)
     scores = X[:, TOKEN_FEATURES.index("inv_gain")].astype(np.float64)
-    prob = token_model.predict_proba(X)[:, 1] if token_model is not None else None
+    prob = swap_probabilities(X, token_model) if token_model is not None else None
     h = tok.hashes
     zipf = tables.zipf(h)
     alpha = np.array([w != "<num>" for w in tok.words])
