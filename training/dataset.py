@@ -74,7 +74,7 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict, seed: int,
-                  folds: int) -> list[Sample]:
+                  folds: int, dictionaries: tuple[str, ...] = TRAIN_DICTIONARIES) -> list[Sample]:
     """Hams, in-place spun pages, farm pages of every kind and hard negatives (see module doc)."""
     from training import layouts
     from training.inplace import spin_in_place
@@ -94,20 +94,20 @@ def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict
         samples.append(Sample(id=f"ham:{p.rel_path}", html=raw, label=0, kind=kind, **base))
         text = text_of.get(id(p))
         if text and (p.lang or "en") == "en":
-            name = rng.choice(TRAIN_DICTIONARIES)
+            name = rng.choice(dictionaries)
             rate = rng.choice(SPIN_RATES)
             res = spin_in_place(raw, text, spinners[name], rate, rng)
             if res is not None and res.changes > 0:
                 samples.append(Sample(id=f"inplace:{p.rel_path}", html=res.html, label=1, kind="inplace_spun",
                                       spin_rate=res.rate, dictionary=name, **base))
-    for d in docs:
+    for n, d in enumerate(docs):
         if d.page is not None and (d.page.lang or "en") != "en":
             continue
         title = d.title or " ".join(d.text.split()[:10])
         paras = _paragraphs(d.text if not d.title else d.text.split("\n", 1)[-1])
         kind = rng.choice(FARM_KINDS)
         spun = kind != "farm_links_residue"
-        name = rng.choice(TRAIN_DICTIONARIES)
+        name = rng.choice(dictionaries)
         rate = rng.choice(SPIN_RATES)
         rate_done = None
         if spun:
@@ -117,7 +117,7 @@ def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict
             paras = [r.text for r in results]
         html = layouts.farm_page(title, paras, rng, spam_links=kind in ("farm_full", "farm_spun_links", "farm_links_residue"),
                                  residue=kind in ("farm_full", "farm_spun_residue", "farm_links_residue"))
-        samples.append(Sample(id=f"{kind}:{d.group}", html=html.encode("utf-8"), label=1, kind=kind, group=d.group,
+        samples.append(Sample(id=f"{kind}:{d.group}:{n}", html=html.encode("utf-8"), label=1, kind=kind, group=d.group,
                               fold=d.fold, source="bbc" if d.category else d.page.source, spin_rate=rate_done,
                               dictionary=name if spun else ""))
         # a hard negative from the same text: own copyright line and on-topic related links
@@ -129,6 +129,6 @@ def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict
             site = rng.choice(layouts.SITE_NAMES)
             html = layouts.legit_page(title, _paragraphs(d.text if not d.title else d.text.split("\n", 1)[-1]), rng,
                                       site_name=site, related_titles=related, own_copyright=rng.random() < 0.8)
-            samples.append(Sample(id=f"ham_layout:{d.group}", html=html.encode("utf-8"), label=0, kind="ham_layout",
+            samples.append(Sample(id=f"ham_layout:{d.group}:{n}", html=html.encode("utf-8"), label=0, kind="ham_layout",
                                   group=d.group, fold=d.fold, source="bbc" if d.category else d.page.source))
     return samples

@@ -15,7 +15,6 @@ from model.errors import ArtifactError
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "reports"
 SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
-GATE_PAGES = 2000             # held-out pages each model scores for the gate (bounded time)
 
 
 def score_pages(det: Detector, pages: list[bytes]) -> np.ndarray:
@@ -58,24 +57,29 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     test_idx = np.flatnonzero(test)
     tmeta = [meta[i] for i in test_idx]
     ty = y[test]
-    out = REPORTS / version
+    out = Path(getattr(args, "reports", REPORTS)) / version
     extra = "## Threshold policy\n\n" + choice.to_markdown() + "\n\n## By kind and spin rate (test split)\n\n" + \
         per_kind_table(tmeta, ty, test_scores, thr)
     rep = write_report(out, title=f"unspun {version} — test split", y_true=ty, scores=test_scores, threshold=thr,
                        meta=tmeta, summary={"generated": now.isoformat(), "seed": args.seed}, extra_markdown=extra)
     print(rep.summary_line, flush=True)
 
-    # quality gate on the frozen evaluation set: held-out pages (a fixed sample of at most GATE_PAGES),
-    # scored by each whole model exactly as the service would score them
-    gate_idx = test_idx if len(test_idx) <= GATE_PAGES else np.sort(
-        np.random.default_rng(args.seed).choice(test_idx, GATE_PAGES, replace=False))
-    eval_pages = [samples[i].html for i in gate_idx]
-    gy = y[gate_idx]
+    # quality gate: both whole models score the frozen evaluation set exactly as the service would
+    from training.corpus import shared_dir
+    from training.evalset import EvalSetError
+    from training.frozen import resolve_evalset
+
+    try:
+        eval_items, evalset_id = resolve_evalset(getattr(args, "eval", None), shared_dir())
+    except EvalSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    eval_pages = [it.html for it in eval_items]
+    gy = np.array([int(it.label) for it in eval_items])
     data = dump_bundle(bundle)
     digest = sha256_bytes(data)
     candidate_det = Detector(bundle, {"version": version}, digest)
     cand_scores = score_pages(candidate_det, eval_pages)
-    evalset_id = data_summary.get("data_sha256", "")
     candidate = gate_metrics(gy, cand_scores, thr, evalset=evalset_id)
     try:
         current_det = Detector.load(args.model_dir)
@@ -93,7 +97,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
         "metrics_test_split": rep.metrics, "gate": {"passed": decision.passed, "reasons": decision.reasons,
                                                     "current": current, "candidate": candidate,
                                                     "forced": bool(args.force and not decision.passed)},
-        "report": str(out.relative_to(REPO)),
+        "report": str(out.relative_to(REPO)) if out.is_relative_to(REPO) else str(out),
         "tables": bundle["tables"].description_,
         "artifact_sha256": digest, "artifact_bytes": len(data),
     }

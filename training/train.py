@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
     ap.add_argument("--target-fpr", type=float, default=TARGET_FPR)
+    ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     args = ap.parse_args(argv)
     if args.data is not None:
         from training.operator import train_operator

@@ -1,0 +1,28 @@
+"""CI's quality gate: the pinned evaluation corpus rebuilds to its digest, and the bundled model scores
+it as its model card says (no silent regression)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from model.detector import DEFAULT_MODEL_DIR
+from training.frozen import default_evalset, pinned_digest
+from training.gate import gate_decision, gate_metrics
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "unspun.joblib").exists(), reason="no bundled model")]
+
+
+def test_bundled_model_holds_its_recorded_figures_on_the_pinned_evaluation_set(shared, detector):
+    items, digest = default_evalset(shared)
+    assert digest == pinned_digest()
+    card = json.loads((DEFAULT_MODEL_DIR / "model_card.json").read_text())
+    recorded = card["gate"]["candidate"]
+    assert recorded["evalset"] == digest, "the model card was gated on another evaluation set"
+    y = np.array([it.label for it in items])
+    s = np.array([detector.score(it.html).score for it in items])
+    now = gate_metrics(y, s, detector.threshold, evalset=digest)
+    decision = gate_decision(recorded, now)
+    assert decision.passed, decision.table_markdown

@@ -1,0 +1,108 @@
+"""The default frozen evaluation set: built from ../shared, named by the SHA-256 of its manifest, and
+pinned in `training/evalsets/default.sha256` (committed). The quality gate compares the current and the
+candidate model on it; a rebuild that does not reproduce the pinned digest is refused, so neither the
+corpus nor the page generator can change under the gate silently (re-pin deliberately with --repin).
+
+It holds the held-out fold's real pages (hams), their in-place spun copies and farm pages, spun by all
+five dictionaries including "private", which training never uses.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from training.dataset import build_samples, fold_of, source_docs
+from training.evalset import EvalSetError, load_evalset, manifest_digest, write_evalset
+from training.operator_data import LabelledPage
+
+REPO = Path(__file__).resolve().parents[1]
+PINNED = REPO / "training" / "evalsets" / "default.sha256"
+CACHE_DIR = REPO / "data-cache" / "evalset-default"
+EVAL_SEED = 20261128
+FOLDS = 4
+HELD_OUT_FOLD = FOLDS - 1
+MAX_PAGES = 350              # real pages sampled from the held-out fold
+MAX_TEXTS = 250              # texts put into farm and legit layouts
+EVAL_DICTIONARIES = ("moby", "mythes", "tortured", "mixed", "private")
+
+
+def build_default_items(shared: Path) -> list[LabelledPage]:
+    """Deterministically generate the default evaluation pages from ../shared."""
+    from training.spinner import SPINNER_DICTIONARIES
+
+    docs, pages = source_docs(shared, FOLDS)
+    rng = random.Random(EVAL_SEED)
+    pages = sorted((p for p in pages if fold_of(p.site, FOLDS) == HELD_OUT_FOLD), key=lambda p: p.rel_path)
+    rng.shuffle(pages)
+    pages = pages[:MAX_PAGES]
+    keep = {id(p) for p in pages}
+    page_docs = [d for d in docs if d.page is not None and id(d.page) in keep]
+    text_docs = sorted((d for d in docs if d.page is None and d.fold == HELD_OUT_FOLD), key=lambda d: d.group)
+    rng.shuffle(text_docs)
+    spinners = {name: SPINNER_DICTIONARIES[name](shared) for name in EVAL_DICTIONARIES}
+    samples = build_samples(page_docs + text_docs[:MAX_TEXTS], pages, spinners, EVAL_SEED, FOLDS,
+                            dictionaries=EVAL_DICTIONARIES)
+    return [LabelledPage(id=s.id, html=s.html, label=s.label, url=s.url or None, kind=s.kind,
+                         meta={"spin_rate": s.spin_rate, "source": s.source, "site": s.group,
+                               "page_type": s.page_type, "dictionary": s.dictionary})
+            for s in samples]
+
+
+def pinned_digest() -> str | None:
+    return PINNED.read_text().split()[0] if PINNED.exists() else None
+
+
+def default_evalset(shared: Path, *, repin: bool = False) -> tuple[list[LabelledPage], str]:
+    """(pages, digest) of the default set, from the cache or rebuilt; refuses a digest that is not pinned."""
+    pinned = None if repin else pinned_digest()
+    if (CACHE_DIR / "manifest.jsonl").exists():
+        try:
+            return load_evalset(CACHE_DIR, pinned), manifest_digest(CACHE_DIR)
+        except EvalSetError:
+            pass   # a stale or damaged cache: rebuild below and compare with the pin
+    items = build_default_items(shared)
+    write_evalset(CACHE_DIR, items, overwrite=True)
+    digest = manifest_digest(CACHE_DIR)
+    if pinned is not None and digest != pinned:
+        raise EvalSetError(
+            f"the default evaluation set rebuilt from ../shared has digest {digest[:16]}…, but "
+            f"{PINNED.relative_to(REPO)} pins {pinned[:16]}…: the corpus or the page generator changed. "
+            f"Review the change, then re-pin with `python -m training.frozen --repin`.")
+    if pinned is None:
+        PINNED.parent.mkdir(parents=True, exist_ok=True)
+        PINNED.write_text(f"{digest}  default evaluation set (python -m training.frozen)\n")
+    return load_evalset(CACHE_DIR, digest), digest
+
+
+def resolve_evalset(eval_dir: Path | None, shared: Path | None) -> tuple[list[LabelledPage], str]:
+    """The gate's evaluation set: EVAL=dir when given, else the default one built from ../shared."""
+    if eval_dir is not None:
+        items = load_evalset(eval_dir)
+        return items, manifest_digest(eval_dir)
+    if shared is None:
+        raise EvalSetError("no evaluation set for the quality gate: ../shared is absent, so name one with EVAL=dir "
+                           "(see training/evalset.py for its layout)")
+    return default_evalset(shared)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from training.corpus import shared_dir
+
+    ap = argparse.ArgumentParser(prog="python -m training.frozen", description=__doc__)
+    ap.add_argument("--repin", action="store_true", help="rebuild and pin the current digest")
+    args = ap.parse_args(argv)
+    shared = shared_dir()
+    if shared is None:
+        print("error: ../shared is absent")
+        return 2
+    items, digest = default_evalset(shared, repin=args.repin)
+    if args.repin:
+        PINNED.write_text(f"{digest}  default evaluation set (python -m training.frozen)\n")
+    print(f"{len(items)} pages ({sum(i.label for i in items)} spam), digest {digest}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
