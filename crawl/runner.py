@@ -142,11 +142,8 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _init_worker(parent_pid: int, model_dir: str | None, factory: str | None, settings: dict[str, Any]) -> None:
-    """Pool initializer: load the detector once per worker process. Parallelism is across processes,
-    so native thread pools (OpenMP / BLAS, used by the classifier) get one thread each."""
+    """Pool initializer: load the detector once per worker process (with one native thread)."""
     _die_with_parent(parent_pid)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
     _WORKER.clear()
     _WORKER.update(settings)
     try:
