@@ -256,7 +256,7 @@ def test_pathological_pages_get_a_verdict_from_the_real_model() -> None:
 
 
 @requires_model
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(body=st.binary(min_size=1, max_size=3000), ctype=st.sampled_from(["text/html", "text/html; charset=koi8-r",
                                                                          "text/html; charset=bogus", None]))
 def test_fuzzed_pages_never_5xx_on_the_real_model(body: bytes, ctype: str | None) -> None:
