@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 1337
 
-.PHONY: venv serve serve-dev test train evaluate filter spark bench clean
+.PHONY: venv serve serve-dev test train evaluate filter spark bench load-test spark-deps clean
 
 venv: $(VENV)/.installed
 
@@ -19,7 +19,7 @@ serve: venv
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config service/gunicorn_conf.py "service.app:create_app()"
 
 serve-dev: venv
-	$(PY) -m flask --app "service.app:create_app()" run --host $(HOST) --port $(PORT) --debug
+	OMP_NUM_THREADS=1 $(PY) -m flask --app "service.app:create_app()" run --host $(HOST) --port $(PORT) --debug
 
 test: venv
 	$(PY) -m pytest -q tests
@@ -46,6 +46,14 @@ spark: venv
 
 bench: venv
 	$(PY) -m bench.throughput $(BENCH_ARGS)
+	$(PY) -m bench.spun_phrases
+
+load-test: venv
+	$(PY) -m bench.load_test $(if $(N),--requests $(N)) $(if $(C),--concurrency $(C))
+
+# pyspark for the Spark job and its test (separate: ~300 MB)
+spark-deps: venv
+	$(PY) -c "import pyspark" 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

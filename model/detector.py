@@ -16,8 +16,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from threadpoolctl import ThreadpoolController
+
 from model.artifact import load_artifact
-from model.errors import InputError
+from model.errors import ArtifactError, InputError
+from model.signals import FEATURE_NAMES
+from model.signals.spun_phrases import TOKEN_FEATURES
 from model.features import analyse_page, PageAnalysis
 from model.verdict import Verdict
 
@@ -31,12 +35,16 @@ class Detector:
         self.bundle = bundle
         self.card = card
         self.sha256 = sha256
+        self._threads: ThreadpoolController | None = None
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, *, expected_sha256: str | None = None) -> "Detector":
         """Load `unspun.joblib` from `model_dir`, refusing it unless its SHA-256 matches the card
         (and `expected_sha256` when given). Raises `ArtifactError`."""
         bundle, card, sha = load_artifact(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR, expected_sha256)
+        if list(bundle["feature_names"]) != list(FEATURE_NAMES) or \
+                list(bundle.get("token_features", TOKEN_FEATURES)) != list(TOKEN_FEATURES):
+            raise ArtifactError("model artifact was trained on other features than this code computes; retrain it")
         return cls(bundle, card, sha)
 
     @property
@@ -57,8 +65,13 @@ class Detector:
         """Score one page. `threshold` overrides the model's operating threshold for this call."""
         if page is None or len(page) == 0:
             raise InputError("empty_document", "the document is empty")
-        analysis = self.analyse(page, url=url, content_type=content_type)
-        return self.verdict_for(analysis, threshold=threshold)
+        # One page is a few hundred rows for the trees: OpenMP threads cost more than they give (8x
+        # slower measured on 2 cores), and services and crawlers already run one process per core.
+        if self._threads is None:
+            self._threads = ThreadpoolController()
+        with self._threads.limit(limits=1, user_api="openmp"):
+            analysis = self.analyse(page, url=url, content_type=content_type)
+            return self.verdict_for(analysis, threshold=threshold)
 
     def verdict_for(self, analysis: PageAnalysis, *, threshold: float | None = None) -> Verdict:
         """Apply the classifier to an analysed page and assemble the verdict with its evidence."""

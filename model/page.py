@@ -19,7 +19,11 @@ MAX_NODES = 60_000          # nodes visited at most; a page beyond this is trunc
 MAX_TEXT_CHARS = 400_000    # characters of text kept at most
 MAIN_MIN_WORDS = 10         # jusText's "length_low" is 70 characters, about ten words
 MAIN_MAX_LINK_DENSITY = 0.3 # jusText's max_link_density default (0.2) is strict for news with inline links
+MAX_DEPTH = 1_500           # nesting kept at most; the parser's cost grows with the square of the depth
+DEPTH_SCAN_MIN_TAGS = 3_000 # pages with fewer tags than this cannot nest deeply enough to matter
 _WS = re.compile(r"\s+")
+_NESTING_TAG = re.compile(r"<(/?)(?:div|section|article|aside|main|header|footer|nav|ul|ol|dl|dd|blockquote|"
+                          r"form|fieldset|center|details|figure)\b[^>]*>", re.I)
 _TAG_LIKE = re.compile(r"<\s*[A-Za-z!/]")
 
 
@@ -118,11 +122,39 @@ def _site_tokens(url: str, tree) -> frozenset[str]:
     return frozenset(tokens)
 
 
+def flatten_deep_nesting(html: str) -> tuple[str, bool]:
+    """Drop block tags nested deeper than MAX_DEPTH (their text stays): 100,000 nested <div>s would
+    otherwise take the parser minutes. (page, whether anything was dropped)."""
+    if html.count("<") < DEPTH_SCAN_MIN_TAGS:
+        return html, False
+    depth = 0
+    cut: list[tuple[int, int]] = []
+    for m in _NESTING_TAG.finditer(html):
+        if m.group(1):
+            if depth > MAX_DEPTH:
+                cut.append(m.span())
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_DEPTH:
+                cut.append(m.span())
+    if not cut:
+        return html, False
+    parts, last = [], 0
+    for a, b in cut:
+        parts.append(html[last:a])
+        parts.append(" ")
+        last = b
+    parts.append(html[last:])
+    return "".join(parts), True
+
+
 def parse_page(html: str, url: str | None = None) -> Page:
     """Segment a decoded page into blocks and pick its main text. Never raises on odd markup."""
     url = url or ""
     if not _TAG_LIKE.search(html[:65536]):
         return _plain_text_page(html, url)
+    html, flattened = flatten_deep_nesting(html)
     tree = LexborHTMLParser(html)
     title = ""
     head = tree.head
@@ -141,6 +173,8 @@ def parse_page(html: str, url: str | None = None) -> Page:
                 truncated=truncated)
     if truncated:
         page.reasons.append("page_truncated")
+    if flattened:
+        page.reasons.append("deep_nesting_flattened")
     _select_main(page)
     return page
 

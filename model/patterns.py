@@ -22,7 +22,7 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # --- trailing link blocks -------------------------------------------------------------------------
 # Headings that introduce a block of links after an article (English; the common WordPress/news ones).
 RELATED_HEADING = re.compile(
-    r"^\W{0,3}(?:more|other|related|recent|latest|popular|trending|top|similar|recommended|suggested|featured|"
+    r"^\W{0,3}(?:more|most|other|related|recent|latest|popular|trending|top|similar|recommended|suggested|featured|"
     r"you (?:may|might) (?:also )?(?:like|enjoy)|also (?:read|see|on)|read (?:more|next|also)|see also|don'?t miss|"
     r"around the web|from the web|sponsored|what to read next|keep reading|further reading|in case you missed it|"
     r"editor'?s picks?|must read|hot|latest from|more from|more in|more on)\b[\w\s'’&:-]{0,40}\W{0,3}$",

@@ -36,3 +36,20 @@ def fixture_bytes():
     def read(name: str) -> bytes:
         return (FIXTURES / name).read_bytes()
     return read
+
+
+@pytest.fixture()
+def fake():
+    """A fake detector returning real Verdict objects (service tests without the model)."""
+    from service.testing import FakeDetector
+
+    return FakeDetector()
+
+
+@pytest.fixture()
+def client(fake):
+    """A Flask test client of the service over the fake detector."""
+    from service.app import create_app
+    from service.config import ServiceConfig
+
+    return create_app(fake, ServiceConfig()).test_client()

@@ -83,3 +83,13 @@ def test_bundled_model_is_small_and_carded():
     for key in ("version", "created", "seed", "data", "libraries", "features", "threshold", "gate",
                 "artifact_sha256"):
         assert key in card
+
+
+def test_artifact_for_other_features_is_refused(tmp_path):
+    from model.artifact import load_artifact, write_model_dir
+
+    bundle, card, _ = load_artifact(DEFAULT_MODEL_DIR)
+    bundle = dict(bundle, feature_names=list(bundle["feature_names"])[:-1])
+    write_model_dir(tmp_path, bundle, card)
+    with pytest.raises(ArtifactError, match="other features"):
+        Detector.load(tmp_path)

@@ -50,3 +50,19 @@ def test_processing_instruction_nodes_are_skipped():
     html = "<html><body><?php include 'header.inc'; ?><p>" + "Plain words of the article body. " * 5 + "</p></body></html>"
     page = parse_page(html)
     assert "Plain words of the article body." in page.main_text and "include" not in page.main_text
+
+
+def test_pathologically_deep_nesting_is_flattened_and_keeps_its_text():
+    from model.page import MAX_DEPTH
+    depth = MAX_DEPTH * 4
+    html = "<html><body>" + "<div>" * depth + "<p>" + "Words deep inside the page body. " * 4 + "</p>" + \
+        "</div>" * depth + "</body></html>"
+    page = parse_page(html)
+    assert "deep_nesting_flattened" in page.reasons
+    assert "Words deep inside the page body." in page.main_text
+
+
+def test_ordinary_nesting_is_left_alone():
+    html = "<div>" * 40 + "<p>" + "Plain words of the article body. " * 5 + "</p>" + "</div>" * 40 + "<i></i>" * 3000
+    page = parse_page(html)
+    assert "deep_nesting_flattened" not in page.reasons

@@ -26,16 +26,6 @@ HAM_PAGE = (b"<html><body><article><p>The Prime Minister said the natural gas pr
             b"<aside><h3>Related</h3><a href='/a'>Energy prices</a></aside></body></html>")
 
 
-@pytest.fixture()
-def fake() -> FakeDetector:
-    return FakeDetector()
-
-
-@pytest.fixture()
-def client(fake: FakeDetector):
-    return create_app(fake, ServiceConfig()).test_client()
-
-
 def openapi_validator(doc: dict, schema_name: str) -> jsonschema.Draft202012Validator:
     """A validator for one component schema, resolving $refs inside the OpenAPI document."""
     resource = Resource.from_contents(doc, default_specification=DRAFT202012)

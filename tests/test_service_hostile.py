@@ -21,16 +21,6 @@ from service.testing import FakeDetector
 PAGE = b"<html><body><p>A plain page about the council budget. More Stories</p></body></html>"
 
 
-@pytest.fixture()
-def fake() -> FakeDetector:
-    return FakeDetector()
-
-
-@pytest.fixture()
-def client(fake: FakeDetector):
-    return create_app(fake, ServiceConfig()).test_client()
-
-
 def bomb(expanded_bytes: int, wbits: int = 31) -> bytes:
     """Zeros compressed with gzip (wbits 31) or zlib (15): tiny on the wire, huge when expanded."""
     comp = zlib.compressobj(9, zlib.DEFLATED, wbits)

@@ -36,7 +36,7 @@ from model.tokens import tokenize
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "data-cache"
 TARGET_FPR = 0.005
-TOKEN_TEXTS_PER_FOLD = 700
+TOKEN_TEXTS_PER_FOLD = 1200
 
 _WORKER: dict = {}
 

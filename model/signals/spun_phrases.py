@@ -38,9 +38,11 @@ COMMON_ZIPF = 4.0             # "common word": at least 10 per million (Zipf 4)
 MIN_TOKENS = 20
 MAX_TOKENS = 3000             # tokens analysed at most per page (bounded time on huge pages)
 SWAP_EVIDENCE_PROB = 0.6      # token swap probability at which a span is reported
+SWAP_WINDOW = 50              # tokens per window for the densest stretch of swaps
 MAX_EVIDENCE = 40
 FEATURES = (
     "swap_prob_mean", "swap_prob_top10", "swap_p50_per100", "swap_p80_per100", "swap_prob_sum_per100",
+    "swap_window_max", "swap_sentence_share",
     "spun_strong_per100", "spun_weak_per100", "spun_score_sum_per100", "spun_top5_mean", "spun_sentence_share",
     "spun_capital_per100", "spun_phrase_per100", "unseen_common_pair_share", "double_unseen_per100",
     "rare_word_share", "mean_zipf", "half_spelled_numbers", "spelled_compounds", "broken_idioms_per1k",
@@ -113,6 +115,7 @@ def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
 TOKEN_FEATURES = (
     "zipf_w", "zipf_l", "zipf_r", "sup_l", "sup_r", "exp_l", "exp_r", "sup_ll", "sup_rr", "inv_gain",
     "n_candidates", "capital_mid", "function_word", "is_num", "length", "skip_sup",
+    "orig_zipf_gap", "unseen_window", "name_run",
 )
 
 
@@ -154,8 +157,18 @@ def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     is_num = np.fromiter((w == "<num>" for w in words), bool, n)
     length = (tok.ends - tok.starts).astype(np.float64)
     capital_mid = tok.capital & left_ok
+    # a spinner picks a rarer synonym: how much more common the best original is than the word
+    z_best = np.where(best_o >= 0, tables.zipf(tables.orig_hashes_[np.maximum(best_o, 0)]), zipf)
+    gap = z_best - zipf
+    # unseen joined pairs among the four around the token (spun words come with two)
+    unseen_pair = (sup_pair == 0).astype(np.float64)
+    padded = np.r_[0.0, 0.0, unseen_pair, 0.0, 0.0]
+    window = padded[1:n + 1] + padded[2:n + 2] + padded[3:n + 3] + padded[4:n + 4] if n else np.zeros(0)
+    # runs of capitalised words are names, whose pairs are often unseen in legitimate text
+    cap = tok.capital
+    name_run = (cap & (np.r_[False, cap[:-1]] & left_ok | np.r_[cap[1:], False] & right_ok)) if n else cap
     X = np.column_stack([zipf, z_l, z_r, sup_l, sup_r, exp_l, exp_r, sup_ll, sup_rr, gain, n_cand,
-                         capital_mid, func, is_num, length, skip]).astype(np.float32)
+                         capital_mid, func, is_num, length, skip, gap, window, name_run]).astype(np.float32)
     return X, best_o, span
 
 
@@ -262,6 +275,9 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
             "swap_p50_per100": float((prob >= 0.5).sum()) * per100,
             "swap_p80_per100": float((prob >= 0.8).sum()) * per100,
             "swap_prob_sum_per100": float(prob.sum()) * per100,
+            "swap_window_max": float(np.convolve(prob, np.ones(SWAP_WINDOW), "valid").max()) if n >= SWAP_WINDOW
+            else float(prob.sum()),
+            "swap_sentence_share": len(set(sent[prob >= 0.5].tolist())) / n_sent,
         })
     rank = prob if prob is not None else scores
     floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG

@@ -29,27 +29,29 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in P.FUNCTION_WORDS}
 
 
-def _candidate_groups(page: Page) -> list[tuple[Block | None, list[Block]]]:
-    """Runs of link-dominated blocks after the main text, each with the heading right above it."""
+def _candidate_groups(page: Page) -> list[tuple[Block | None, list[Block], bool]]:
+    """Runs of link-dominated blocks after the start of the main text, each with the heading right
+    above it and whether it comes after the last main block. (A footer paragraph taken for main text
+    must not hide a link block above it, so runs are not looked for only after the main text.)"""
     blocks = page.blocks
-    start = page.main_last + 1 if page.main_last >= 0 else 0
-    groups: list[tuple[Block | None, list[Block]]] = []
+    start = page.main_first + 1 if page.main_last >= 0 else 0
+    groups: list[tuple[Block | None, list[Block], bool]] = []
     run: list[Block] = []
     heading: Block | None = None
     last_text: Block | None = None
     for b in blocks[start:]:
-        linky = bool(b.links) and b.link_density >= 0.5
+        linky = bool(b.links) and b.link_density >= 0.5 and not b.main
         if linky:
             if not run:
                 heading = last_text if last_text is not None and last_text.index >= b.index - 2 else None
             run.append(b)
             continue
         if run:
-            groups.append((heading, run))
+            groups.append((heading, run, run[0].index > page.main_last))
             run = []
         last_text = b if b.words <= 8 else None
     if run:
-        groups.append((heading, run))
+        groups.append((heading, run, run[0].index > page.main_last))
     return groups
 
 
@@ -58,7 +60,7 @@ def compute(page: Page) -> tuple[dict[str, float], Signal]:
     feats = {k: 0.0 for k in FEATURES}
     article = _content_words(page.main_text)
     best: tuple[float, dict, list] | None = None
-    for heading, run in _candidate_groups(page):
+    for heading, run, after_main in _candidate_groups(page):
         titles = [t for b in run for t, _ in b.links]
         if len(titles) < MIN_LINKS:
             continue
@@ -78,11 +80,12 @@ def compute(page: Page) -> tuple[dict[str, float], Signal]:
             per_title.append((t, o, sp))
         offtopic = sum(off) / len(off)
         spammy = sum(spam) / len(spam)
-        strength = (0.5 + 0.5 * head_match) * min(1.0, offtopic) * min(1.0, mean_words / 5.0)
+        strength = (0.5 + 0.5 * head_match) * min(1.0, offtopic) * min(1.0, mean_words / 5.0) \
+            * (1.0 if after_main else 0.7)
         strength = max(strength, min(1.0, spammy * 2) * (0.5 + 0.5 * head_match))
         f = {"tl_has_block": 1.0, "tl_heading_match": float(head_match), "tl_n_links": math.log1p(len(titles)),
              "tl_title_words": mean_words, "tl_offtopic": offtopic, "tl_spammy": spammy,
-             "tl_after_main": 1.0 if page.main_last >= 0 else 0.0, "tl_strength": strength}
+             "tl_after_main": float(after_main), "tl_strength": strength}
         if best is None or strength > best[0]:
             best = (strength, f, [head_text, per_title])
     if best is None:
