@@ -7,7 +7,6 @@ again, and the quality gate decides whether the new model replaces the current o
 """
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from urllib.parse import urlsplit

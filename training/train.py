@@ -14,9 +14,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
-import datetime as dt
 import hashlib
-import json
 import multiprocessing as mp
 import platform
 import random
@@ -26,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.artifact import ARTIFACT_NAME, CARD_NAME, FORMAT_VERSION, dump_bundle, sha256_bytes
+from model.artifact import FORMAT_VERSION
 from model.detector import DEFAULT_MODEL_DIR
 from model.features import analyse_page
 from model.signals import FEATURE_NAMES
