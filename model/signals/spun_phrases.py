@@ -62,15 +62,16 @@ def _side_gain(sup_o: np.ndarray, sup_w: np.ndarray, z_o: np.ndarray, z_w: np.nd
     return np.where(sup_w <= 0.0, unseen, np.minimum(0.0, sup_o - sup_w))
 
 
-def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(score per token, best original index per token (-1 none), span length 1 or 2 per token)."""
+def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(score per token, best original index per token (-1 none), span length 1 or 2 per token,
+    number of one-word candidate originals per token)."""
     n = len(tok)
     h = tok.hashes
     best = np.zeros(n)
     best_o = np.full(n, -1, dtype=np.int64)
     span = np.ones(n, dtype=np.int64)
     if n < 2:
-        return best, best_o, span
+        return best, best_o, span, np.zeros(n)
     zipf = tables.zipf(h)
     left_ok = np.zeros(n, bool)
     left_ok[1:] = tok.joined[1:]
@@ -105,13 +106,14 @@ def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
         span[qs[better]] = width
 
     qi, oi = tables.candidates(h)
+    n_cand = np.bincount(qi, minlength=n).astype(np.float64)
     score_candidates(qi, oi, 1)
     # two-word spun forms ("point out" for "state"): tokens (i, i+1) joined by a space
     joined_next = np.flatnonzero(right_ok[:-1])
     if len(joined_next):
         pq, po = tables.candidates(pair[joined_next + 1], phrase=True)
         score_candidates(joined_next[pq], po, 2)
-    return best, best_o, span
+    return best, best_o, span, n_cand
 
 
 TOKEN_FEATURES = (
@@ -151,9 +153,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     if n > 2:
         ok = left_ok[1:-1] & right_ok[1:-1]
         skip[1:-1] = np.where(ok, tables.support(pair_keys(h[:-2], h[2:])), -1.0)
-    gain, best_o, span = token_scores(tok, tables)
-    qi, _ = tables.candidates(h)
-    n_cand = np.bincount(qi, minlength=n).astype(np.float64) if n else np.zeros(0)
+    gain, best_o, span, n_cand = token_scores(tok, tables)
     words = tok.words
     func = np.fromiter((w in P.FUNCTION_WORDS for w in words), bool, n)
     is_num = np.fromiter((w == "<num>" for w in words), bool, n)
