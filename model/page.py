@@ -96,13 +96,14 @@ def _is_boiler(node) -> bool:
     return bool(names.strip()) and P.BOILERPLATE_ATTR.search(names) is not None
 
 
-def _site_tokens(url: str, tree) -> frozenset[str]:
-    """Lower-case name tokens of the page's own publisher: domain labels, og:site_name, title suffix."""
+def _site_tokens(url: str, tree=None) -> frozenset[str]:
+    """Lower-case name tokens of the page's own publisher: domain labels of the URL and, when a parsed
+    tree is given, of its canonical URL, og:site_name and similar head metadata."""
     names: list[str] = []
     if url:
         host = urlsplit(url if "//" in url else "//" + url).hostname or ""
         names.extend(l for l in host.split(".") if l not in ("www", "com", "org", "net", "co", "uk", "news"))
-    head = tree.head
+    head = tree.head if tree is not None else None
     if head is not None:
         for sel in ('meta[property="og:site_name"]', 'meta[name="application-name"]', 'meta[name="copyright"]',
                     'meta[name="author"]', 'link[rel="canonical"]', 'meta[property="og:url"]'):
@@ -157,7 +158,7 @@ def parse_page(html: str, url: str | None = None) -> Page:
     html, flattened = flatten_deep_nesting(html)
     tree = LexborHTMLParser(html)
     title = ""
-    head = tree.head
+    head = tree.head if tree is not None else None
     if head is not None:
         t = head.css_first("title")
         if t is not None:
@@ -315,14 +316,8 @@ def _plain_text_page(text: str, url: str) -> Page:
         under_heading = False
         blocks.append(Block(text=ln, tag="p", boiler=False, heading=False, link_chars=0, links=[], index=i))
     page = Page(blocks=blocks, main_text="", url=url, html_chars=len(text), plain_text=True,
-                site_tokens=_site_tokens_from_url(url))
+                site_tokens=_site_tokens(url))
     page.reasons.append("plain_text_input")
     _select_main(page)
     return page
 
-
-def _site_tokens_from_url(url: str) -> frozenset[str]:
-    if not url:
-        return frozenset()
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    return frozenset(t for t in host.split(".") if len(t) >= 3 and t not in ("www", "com", "org", "net"))
