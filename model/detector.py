@@ -23,6 +23,7 @@ from model.errors import ArtifactError, InputError
 from model.signals import FEATURE_NAMES
 from model.signals.spun_phrases import TOKEN_FEATURES
 from model.features import analyse_page, PageAnalysis
+from model.forest import compile_classifier
 from model.verdict import Verdict
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "artifacts"
@@ -31,10 +32,11 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "artifacts"
 class Detector:
     """A loaded, verified model. Construct with `Detector.load`."""
 
-    def __init__(self, bundle: dict[str, Any], card: dict[str, Any], sha256: str) -> None:
+    def __init__(self, bundle: dict[str, Any], card: dict[str, Any], sha256: str, classifier: Any = None) -> None:
         self.bundle = bundle
         self.card = card
         self.sha256 = sha256
+        self.classifier = bundle["pipeline"] if classifier is None else classifier
         self._threads: ThreadpoolController | None = None
 
     @classmethod
@@ -45,7 +47,13 @@ class Detector:
         if list(bundle["feature_names"]) != list(FEATURE_NAMES) or \
                 list(bundle.get("token_features", TOKEN_FEATURES)) != list(TOKEN_FEATURES):
             raise ArtifactError("model artifact was trained on other features than this code computes; retrain it")
-        return cls(bundle, card, sha)
+        return cls.from_bundle(bundle, card, sha)
+
+    @classmethod
+    def from_bundle(cls, bundle: dict[str, Any], card: dict[str, Any], sha256: str) -> "Detector":
+        """A detector over an already verified bundle, its page classifier compiled (model/forest.py):
+        the same fitted trees and calibrators read into arrays, 0.7 ms a page instead of 20-30 ms."""
+        return cls(bundle, card, sha256, compile_classifier(bundle["pipeline"]))
 
     @property
     def version(self) -> str:
@@ -76,8 +84,7 @@ class Detector:
     def verdict_for(self, analysis: PageAnalysis, *, threshold: float | None = None) -> Verdict:
         """Apply the classifier to an analysed page and assemble the verdict with its evidence."""
         thr = self.threshold if threshold is None else float(threshold)
-        clf = self.bundle["pipeline"]
-        prob = float(clf.predict_proba(analysis.vector.reshape(1, -1))[0, 1])
+        prob = float(self.classifier.predict_proba(analysis.vector.reshape(1, -1))[0, 1])
         reasons = list(analysis.reasons)
         verdict = "spam" if prob >= thr else "ham"
         reasons.append("score_at_or_above_threshold" if verdict == "spam" else "score_below_threshold")

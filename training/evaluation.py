@@ -78,7 +78,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     gy = np.array([int(it.label) for it in eval_items])
     data = dump_bundle(bundle)
     digest = sha256_bytes(data)
-    candidate_det = Detector(bundle, {"version": version}, digest)
+    candidate_det = Detector.from_bundle(bundle, {"version": version}, digest)
     cand_scores = score_pages(candidate_det, eval_pages)
     candidate = gate_metrics(gy, cand_scores, thr, evalset=evalset_id)
     try:
