@@ -396,6 +396,42 @@ def build_private_dictionary(moby: dict[str, list[str]], mythes: dict[str, list[
     return thesaurus, phrase_table
 
 
+def build_frequent_dictionary(moby: dict[str, list[str]], mythes: dict[str, list[str]],
+                              keep: int = 6, min_zipf: float = 3.0) -> dict[str, list[str]]:
+    """A commercial spinner's kind of dictionary: for each common word, its `keep` closest common
+    synonyms. Uniform picks from a full thesaurus mostly give obscure words ("elbow room"), which are
+    easy to spot; spinners that sell readable output prefer close, common synonyms ("individuals" for
+    "people", "firm" for "company"), which are not. Closeness: listed by both thesauri, or by Moby in
+    both directions (a pair listed one way only is often loose: "people" -> "get"). One or two words
+    each, Zipf >= `min_zipf`; the closer and then the more frequent first."""
+    from wordfreq import zipf_frequency
+
+    zipf: dict[str, float] = {}
+
+    def z(w: str) -> float:
+        v = zipf.get(w)
+        if v is None:
+            v = zipf[w] = min(zipf_frequency(x, "en") for x in w.split())
+        return v
+
+    out: dict[str, list[str]] = {}
+    for key in sorted(set(moby) | set(mythes)):
+        if " " in key or z(key) < min_zipf:
+            continue
+        in_mythes = set(mythes.get(key, ()))
+        in_moby = set(moby.get(key, ()))
+        scored = []
+        for syn in in_mythes | in_moby:
+            if syn == key or syn.count(" ") > 1 or z(syn) < min_zipf:
+                continue
+            close = (syn in in_mythes) + (syn in in_moby) + (key in moby.get(syn, ()))
+            if close >= 2:
+                scored.append((-close, -z(syn), syn))
+        if scored:
+            out[key] = [syn for _, _, syn in sorted(scored)[:keep]]
+    return out
+
+
 def _moby(shared: Path | None) -> Spinner:
     from training.thesauri import load_moby
 
@@ -423,6 +459,16 @@ def _tortured(shared: Path | None) -> Spinner:
 
 _MIXED: dict[Path, dict[str, list[str]]] = {}
 _PRIVATE: dict[Path, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+_FREQUENT: dict[Path, dict[str, list[str]]] = {}
+
+
+def _frequent(shared: Path | None) -> Spinner:
+    from training.thesauri import load_moby, load_mythes
+
+    s = _require(shared)
+    if s not in _FREQUENT:
+        _FREQUENT[s] = build_frequent_dictionary(load_moby(), load_mythes(s))
+    return Spinner(_FREQUENT[s], name="frequent")
 
 
 def _mixed(shared: Path | None) -> Spinner:
@@ -449,6 +495,7 @@ SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "mythes": _mythes,
     "tortured": _tortured,
     "mixed": _mixed,
+    "frequent": _frequent,
     "private": _private,
 }
 """name -> factory(shared) building that spinner. "moby" needs no shared dir; the others read shared/lexicons."""

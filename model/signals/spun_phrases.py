@@ -19,6 +19,7 @@ numbers ("three,000"), broken fixed expressions ("as properly"), and unusually r
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,6 +32,8 @@ NAME = "spun_phrases"
 DESCRIPTION = ("Phrases that read as a thesaurus swap of a common phrase (e.g. 'Key Minister' for 'Prime "
                "Minister'), half-spelled numbers and broken fixed expressions in the main text.")
 MIN_SUPPORT = 2.2             # the original's pair must be an established bigram (web list cut-off ~2.2)
+UNSEEN_SUPPORT = 1.7          # a never-seen pair is rarer than the cut-offs (~2.2): imputed half a decade below
+RATIO_CANDIDATE = 1.0         # a token whose best original fits its context 10x better goes to the swap model
 FREQ_PENALTY = 0.5            # a rarer word has fewer established pairs: discount the gain by its Zipf gap
 STRONG = 2.5                  # token score reported as evidence (~300x more established with the original)
 WEAK = 1.5
@@ -62,16 +65,43 @@ def _side_gain(sup_o: np.ndarray, sup_w: np.ndarray, z_o: np.ndarray, z_w: np.nd
     return np.where(sup_w <= 0.0, unseen, np.minimum(0.0, sup_o - sup_w))
 
 
-def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(score per token, best original index per token (-1 none), span length 1 or 2 per token,
-    number of one-word candidate originals per token)."""
+def _side_ratio(sup_o: np.ndarray, sup_w: np.ndarray, z_o: np.ndarray, z_w: np.ndarray) -> np.ndarray:
+    """log10 P(n | o) - log10 P(n | w) for a neighbour n: how much better the candidate original o
+    predicts its neighbour than the written word w does (context-sensitive spelling correction's
+    comparison of confusion-set members, Golding & Roth 1999). Unseen pairs count as UNSEEN_SUPPORT."""
+    o_eff = np.where(sup_o > 0, sup_o, UNSEEN_SUPPORT)
+    w_eff = np.where(sup_w > 0, sup_w, UNSEEN_SUPPORT)
+    return (o_eff - z_o) - (w_eff - z_w)
+
+
+class TokenScores(NamedTuple):
+    """Per token: the inverse-thesaurus score, its best original (-1 none) and span (1 or 2 words), the
+    number of one-word candidates, and the best context-fit ratio over candidates (both sides summed,
+    and its weaker side: a swap makes both neighbours fit worse), and how many of the sides of the best
+    candidate in this respect occur with that original elsewhere in the same text ("Key Minister" in an
+    article that says "Prime Minister" elsewhere: spinners replace some occurrences, not all)."""
+
+    gain: np.ndarray
+    best_o: np.ndarray
+    span: np.ndarray
+    n_cand: np.ndarray
+    ratio: np.ndarray
+    ratio_min_side: np.ndarray
+    in_doc: np.ndarray
+
+
+def token_scores(tok: Tokens, tables: ReferenceTables) -> TokenScores:
+    """Score every token against every candidate original (see module doc and `TokenScores`)."""
     n = len(tok)
     h = tok.hashes
     best = np.zeros(n)
     best_o = np.full(n, -1, dtype=np.int64)
     span = np.ones(n, dtype=np.int64)
+    ratio_best = np.zeros(n)
+    ratio_min = np.zeros(n)
+    in_doc = np.zeros(n)
     if n < 2:
-        return best, best_o, span, np.zeros(n)
+        return TokenScores(best, best_o, span, np.zeros(n), ratio_best, ratio_min, in_doc)
     zipf = tables.zipf(h)
     left_ok = np.zeros(n, bool)
     left_ok[1:] = tok.joined[1:]
@@ -81,6 +111,7 @@ def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     pair[1:] = pair_keys(h[:-1], h[1:])
     sup_pair = np.zeros(n)
     sup_pair[1:] = tables.support(pair[1:])          # support of (h[i-1], h[i]) at i
+    doc_pairs = np.unique(pair[1:][tok.joined[1:]])  # the text's own joined pairs
 
     def score_candidates(qi: np.ndarray, oi: np.ndarray, width: int) -> None:
         if len(qi) == 0:
@@ -91,11 +122,25 @@ def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
         z_w = np.minimum(zipf[qi], zipf[last]) if width == 2 else zipf[qi]
         li = np.maximum(qi - 1, 0)
         ri = np.minimum(last + 1, n - 1)
-        left = np.where(left_ok[qi], _side_gain(tables.support(pair_keys(h[li], o)), sup_pair[qi], z_o, z_w,
-                                                zipf[li]), 0.0)
-        right = np.where(right_ok[last], _side_gain(tables.support(pair_keys(o, h[ri])), sup_pair[ri], z_o, z_w,
-                                                    zipf[ri]), 0.0)
+        key_lo, key_ro = pair_keys(h[li], o), pair_keys(o, h[ri])
+        sup_lo, sup_ro = tables.support(key_lo), tables.support(key_ro)
+        has_l, has_r = left_ok[qi], right_ok[last]
+        own = (has_l & np.isin(key_lo, doc_pairs)).astype(np.float64) + (has_r & np.isin(key_ro, doc_pairs))
+        left = np.where(has_l, _side_gain(sup_lo, sup_pair[qi], z_o, z_w, zipf[li]), 0.0)
+        right = np.where(has_r, _side_gain(sup_ro, sup_pair[ri], z_o, z_w, zipf[ri]), 0.0)
         total = left + right
+        r_l = np.where(has_l, _side_ratio(sup_lo, sup_pair[qi], z_o, z_w), 0.0)
+        r_r = np.where(has_r, _side_ratio(sup_ro, sup_pair[ri], z_o, z_w), 0.0)
+        ratio = r_l + r_r
+        weaker = np.where(has_l & has_r, np.minimum(r_l, r_r), ratio)
+        by_ratio = np.lexsort((-ratio, qi))
+        rq, rr, rw, ro = qi[by_ratio], ratio[by_ratio], weaker[by_ratio], own[by_ratio]
+        head = np.r_[True, rq[1:] != rq[:-1]]
+        rq, rr, rw, ro = rq[head], rr[head], rw[head], ro[head]
+        up = rr > ratio_best[rq]
+        ratio_best[rq[up]] = rr[up]
+        ratio_min[rq[up]] = rw[up]
+        in_doc[rq[up]] = ro[up]
         order = np.lexsort((-total, qi))              # per token, best candidate first
         qs, ts, os_ = qi[order], total[order], oi[order]
         first = np.r_[True, qs[1:] != qs[:-1]]
@@ -113,13 +158,14 @@ def token_scores(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     if len(joined_next):
         pq, po = tables.candidates(pair[joined_next + 1], phrase=True)
         score_candidates(joined_next[pq], po, 2)
-    return best, best_o, span, n_cand
+    return TokenScores(best, best_o, span, n_cand, ratio_best, ratio_min, in_doc)
 
 
 TOKEN_FEATURES = (
     "zipf_w", "zipf_l", "zipf_r", "sup_l", "sup_r", "exp_l", "exp_r", "sup_ll", "sup_rr", "inv_gain",
     "n_candidates", "capital_mid", "function_word", "is_num", "length", "skip_sup",
-    "orig_zipf_gap", "unseen_window", "name_run",
+    "orig_zipf_gap", "unseen_window", "name_run", "fit_ratio", "fit_ratio_min_side",
+    "orig_in_text",
 )
 
 
@@ -153,7 +199,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     if n > 2:
         ok = left_ok[1:-1] & right_ok[1:-1]
         skip[1:-1] = np.where(ok, tables.support(pair_keys(h[:-2], h[2:])), -1.0)
-    gain, best_o, span, n_cand = token_scores(tok, tables)
+    gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables)
     words = tok.words
     func = np.fromiter((w in P.FUNCTION_WORDS for w in words), bool, n)
     is_num = np.fromiter((w == "<num>" for w in words), bool, n)
@@ -170,18 +216,21 @@ def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     cap = tok.capital
     name_run = (cap & (np.r_[False, cap[:-1]] & left_ok | np.r_[cap[1:], False] & right_ok)) if n else cap
     X = np.column_stack([zipf, z_l, z_r, sup_l, sup_r, exp_l, exp_r, sup_ll, sup_rr, gain, n_cand,
-                         capital_mid, func, is_num, length, skip, gap, window, name_run]).astype(np.float32)
+                         capital_mid, func, is_num, length, skip, gap, window, name_run, ratio,
+                         ratio_min, in_doc]).astype(np.float32)
     return X, best_o, span
 
 
 def candidate_mask(X: np.ndarray) -> np.ndarray:
-    """Tokens the swap model looks at: a joined neighbour pair never seen, or an inverse-thesaurus gain.
-    A token whose pairs are all established cannot be told from normal text by these statistics, so it
-    gets probability 0 without a model call (most tokens: this is what keeps the pass fast)."""
+    """Tokens the swap model looks at: a joined neighbour pair never seen, an inverse-thesaurus gain, or a
+    candidate original that fits the context RATIO_CANDIDATE decades better. Other tokens cannot be
+    told from normal text by these statistics, so they get probability 0 without a model call (most
+    tokens: this is what keeps the pass fast)."""
     sup_l = X[:, TOKEN_FEATURES.index("sup_l")]
     sup_r = X[:, TOKEN_FEATURES.index("sup_r")]
     gain = X[:, TOKEN_FEATURES.index("inv_gain")]
-    return (sup_l == 0) | (sup_r == 0) | (gain > 0)
+    ratio = X[:, TOKEN_FEATURES.index("fit_ratio")]
+    return (sup_l == 0) | (sup_r == 0) | (gain > 0) | (ratio >= RATIO_CANDIDATE)
 
 
 def swap_probabilities(X: np.ndarray, token_model) -> np.ndarray:
