@@ -242,3 +242,24 @@ def test_private_dictionary_is_common_words_plus_novel_swaps() -> None:
         for swap in swaps:
             assert swap not in moby.get(key, []) and swap not in mythes.get(key, [])
     assert SPINNER_DICTIONARIES["private"](SHARED).thesaurus == s.thesaurus   # deterministic
+
+
+def test_frequent_dictionary_keeps_close_common_synonyms():
+    from training.spinner import build_frequent_dictionary
+
+    moby = {"company": ["firm", "troupe", "get"], "firm": ["company"], "people": ["get", "individuals"],
+            "individuals": ["people"]}
+    mythes = {"company": ["firm", "caller"], "people": ["individuals"]}
+    table = build_frequent_dictionary(moby, mythes)
+    assert table["company"] == ["firm"]            # listed by both thesauri and by Moby both ways
+    assert table["people"] == ["individuals"]
+
+
+def test_frequent_dictionary_drops_loose_and_rare_synonyms():
+    from training.spinner import build_frequent_dictionary
+
+    moby = {"people": ["get"], "company": ["troupe", "aktiebolag"], "aktiebolag": ["company"]}
+    mythes = {"company": ["aktiebolag"]}
+    table = build_frequent_dictionary(moby, mythes)
+    assert "people" not in table                   # one thesaurus, one direction: a loose pair
+    assert "company" not in table                  # "aktiebolag" is close but far too rare to be spun in

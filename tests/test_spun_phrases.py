@@ -1,0 +1,113 @@
+"""spun_phrases rules, each with a positive fixture and a near miss, over small hand-made reference tables
+(no ../shared needed: the statistics below are made up for the test, in the tables' own units)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.signals import spun_phrases as S
+from model.tables import ReferenceTables
+from model.tokens import pair_keys, tokenize, word_hash
+
+ZIPF = {"the": 7.7, "key": 5.0, "prime": 4.7, "minister": 5.0, "said": 6.0, "on": 7.0, "tuesday": 5.0,
+        "talks": 4.8, "would": 6.5, "go": 6.2, "ahead": 5.3, "and": 7.5, "a": 7.6, "deal": 5.3, "was": 7.0,
+        "near": 5.2, "he": 7.0, "told": 5.6, "reporters": 4.3, "in": 7.6, "capital": 4.9, "as": 7.0,
+        "well": 6.2, "properly": 4.4, "people": 6.1, "three": 5.9}
+PAIRS = {("the", "key"): 5.0, ("the", "prime"): 4.5, ("prime", "minister"): 5.3, ("minister", "said"): 4.0,
+         ("said", "on"): 4.8, ("on", "tuesday"): 5.0, ("tuesday", "that"): 4.0, ("talks", "would"): 3.5,
+         ("would", "go"): 5.0, ("go", "ahead"): 5.0, ("and", "a"): 6.0, ("a", "deal"): 5.0, ("deal", "was"): 4.5,
+         ("was", "near"): 4.0, ("he", "told"): 5.0, ("told", "reporters"): 4.6, ("reporters", "in"): 4.2,
+         ("in", "the"): 7.0, ("the", "capital"): 5.0, ("as", "well"): 5.8}
+INVERSE = {"key": ["prime"]}      # "key" is listed as a synonym of "prime" by some thesaurus
+BODY = " said on Tuesday that talks would go ahead and a deal was near, he told reporters in the capital."
+
+
+def _hashes(words) -> np.ndarray:
+    return np.array([word_hash(w) for w in words], dtype=np.uint32)
+
+
+@pytest.fixture(scope="module")
+def tables() -> ReferenceTables:
+    zk = _hashes(ZIPF)
+    zo = np.argsort(zk)
+    pk = pair_keys(_hashes(a for a, _ in PAIRS), _hashes(b for _, b in PAIRS))
+    po = np.argsort(pk)
+    originals = sorted({o for origs in INVERSE.values() for o in origs})
+    ik = _hashes(INVERSE)
+    io = np.argsort(ik)
+    lists = [[originals.index(o) for o in INVERSE[w]] for w in INVERSE]
+    ptr = np.cumsum([0] + [len(lists[i]) for i in io]).astype(np.int32)
+    return ReferenceTables(
+        zipf_keys_=zk[zo], zipf_vals_=np.array([round(v * 10) for v in ZIPF.values()], np.uint8)[zo],
+        pair_keys_=pk[po], pair_support_=np.array([round(v * 10) for v in PAIRS.values()], np.uint8)[po],
+        inv_keys_=ik[io], inv_ptr_=ptr, inv_orig_=np.array([i for k in io for i in lists[k]], np.int32),
+        orig_words_=originals, orig_hashes_=_hashes(originals),
+        inv_phrase_keys_=np.zeros(0, np.uint32), inv_phrase_ptr_=np.zeros(1, np.int32),
+        inv_phrase_orig_=np.zeros(0, np.int32), total_tokens_=1_000_000, description_={})
+
+
+def _scores(text: str, tables: ReferenceTables, word: str) -> dict[str, float]:
+    tok = tokenize(text)
+    X, best_o, _ = S.token_matrix(tok, tables)
+    i = tok.words.index(word)
+    row = {name: float(X[i, k]) for k, name in enumerate(S.TOKEN_FEATURES)}
+    row["best_original"] = tables.orig_words_[best_o[i]] if best_o[i] >= 0 else None
+    return row
+
+
+def test_swapped_word_gains_from_its_original(tables):
+    row = _scores("The Key Minister" + BODY, tables, "key")
+    assert row["best_original"] == "prime"
+    assert row["inv_gain"] >= S.STRONG           # (key, minister) never seen, (prime, minister) established
+    assert row["fit_ratio"] > S.RATIO_CANDIDATE  # "minister" is far likelier after "prime" than after "key"
+
+
+def test_original_wording_gains_nothing(tables):
+    row = _scores("The Prime Minister" + BODY, tables, "prime")
+    assert row["inv_gain"] == 0 and row["fit_ratio"] == 0 and row["best_original"] is None
+
+
+def test_original_elsewhere_in_the_text_is_noticed(tables):
+    text = "The Prime Minister" + BODY + " Later the Key Minister" + BODY
+    assert _scores(text, tables, "key")["orig_in_text"] == 2      # "the prime" and "prime minister" occur
+
+
+def test_original_absent_from_the_text_is_not_claimed(tables):
+    assert _scores("The Key Minister" + BODY, tables, "key")["orig_in_text"] == 0
+
+
+def test_candidate_mask_takes_a_token_whose_original_fits_better_even_when_its_pairs_are_seen():
+    X = np.zeros((2, len(S.TOKEN_FEATURES)), np.float32)
+    X[:, S.TOKEN_FEATURES.index("sup_l")] = 4.0
+    X[:, S.TOKEN_FEATURES.index("sup_r")] = 4.0
+    X[0, S.TOKEN_FEATURES.index("fit_ratio")] = S.RATIO_CANDIDATE + 0.5
+    X[1, S.TOKEN_FEATURES.index("fit_ratio")] = S.RATIO_CANDIDATE - 0.5
+    assert S.candidate_mask(X).tolist() == [True, False]
+
+
+def test_half_spelled_number_is_evidence(tables):
+    feats, sig = S.compute("About three,000 people" + BODY + BODY, tables)
+    assert feats["half_spelled_numbers"] == 1 and sig.fired
+    assert [e.text for e in sig.evidence if e.detail == "half_spelled_number"] == ["three,000"]
+
+
+def test_number_in_digits_or_in_words_is_not(tables):
+    feats, sig = S.compute("About 3,000 people, three thousand in all," + BODY + BODY, tables)
+    assert feats["half_spelled_numbers"] == 0
+    assert not [e for e in sig.evidence if e.detail == "half_spelled_number"]
+
+
+def test_broken_fixed_expression_is_evidence(tables):
+    feats, sig = S.compute("The deal was near as properly" + BODY + BODY, tables)
+    assert feats["broken_idioms_per1k"] > 0 and "broken_fixed_expression" in {e.detail for e in sig.evidence}
+
+
+def test_intact_fixed_expression_is_not(tables):
+    feats, sig = S.compute("The deal was near as well" + BODY + BODY, tables)
+    assert feats["broken_idioms_per1k"] == 0
+
+
+def test_not_english_is_said_and_not_scored(tables):
+    feats, sig = S.compute("Der Premierminister sagte am Dienstag, die Gespräche würden weitergehen." * 5,
+                           tables, english=False)
+    assert sig.reason == "not_english" and not sig.fired and not sig.evidence
