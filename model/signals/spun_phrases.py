@@ -74,6 +74,14 @@ def _side_ratio(sup_o: np.ndarray, sup_w: np.ndarray, z_o: np.ndarray, z_w: np.n
     return (o_eff - z_o) - (w_eff - z_w)
 
 
+def _member(sorted_keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """`np.isin` for a small sorted key set (a text's own pairs): one binary search per query."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(query), bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, query), len(sorted_keys) - 1)
+    return sorted_keys[pos] == query
+
+
 class TokenScores(NamedTuple):
     """Per token: the inverse-thesaurus score, its best original (-1 none) and span (1 or 2 words), the
     number of one-word candidates, and the best context-fit ratio over candidates (both sides summed,
@@ -125,7 +133,7 @@ def token_scores(tok: Tokens, tables: ReferenceTables) -> TokenScores:
         key_lo, key_ro = pair_keys(h[li], o), pair_keys(o, h[ri])
         sup_lo, sup_ro = tables.support(key_lo), tables.support(key_ro)
         has_l, has_r = left_ok[qi], right_ok[last]
-        own = (has_l & np.isin(key_lo, doc_pairs)).astype(np.float64) + (has_r & np.isin(key_ro, doc_pairs))
+        own = (has_l & _member(doc_pairs, key_lo)).astype(np.float64) + (has_r & _member(doc_pairs, key_ro))
         left = np.where(has_l, _side_gain(sup_lo, sup_pair[qi], z_o, z_w, zipf[li]), 0.0)
         right = np.where(has_r, _side_gain(sup_ro, sup_pair[ri], z_o, z_w, zipf[ri]), 0.0)
         total = left + right
