@@ -111,3 +111,18 @@ def test_not_english_is_said_and_not_scored(tables):
     feats, sig = S.compute("Der Premierminister sagte am Dienstag, die Gespräche würden weitergehen." * 5,
                            tables, english=False)
     assert sig.reason == "not_english" and not sig.fired and not sig.evidence
+
+
+@pytest.mark.parametrize("filler", ["word ", "3,000,000 ", "a-b-c's "])
+def test_long_text_is_cut_at_the_same_token_as_when_tokenised_whole(filler):
+    text = filler * (S.PREFIX_CHARS // len(filler) + 50)
+    whole, head = tokenize(text), S._tokenize_prefix(text)
+    assert len(head) > S.MAX_TOKENS and len(head) < len(whole)
+    k = S.MAX_TOKENS + 1
+    assert head.words[:k] == whole.words[:k] and np.array_equal(head.starts[:k], whole.starts[:k])
+    assert np.array_equal(head.joined[:k], whole.joined[:k])
+
+
+def test_short_text_is_tokenised_whole():
+    text = "word " * 100
+    assert S._tokenize_prefix(text).words == tokenize(text).words

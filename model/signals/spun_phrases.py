@@ -40,6 +40,7 @@ WEAK = 1.5
 COMMON_ZIPF = 4.0             # "common word": at least 10 per million (Zipf 4)
 MIN_TOKENS = 20
 MAX_TOKENS = 3000             # tokens analysed at most per page (bounded time on huge pages)
+PREFIX_CHARS = 40 * MAX_TOKENS  # characters tokenised first: enough for MAX_TOKENS words of ordinary text
 SWAP_EVIDENCE_PROB = 0.3      # token swap probability at which a span is listed as evidence
 SWAP_FIRE_PROB = 0.5          # ... and counted towards the signal firing (3+ spans, 0.6+ per 100 words:
                               # fired on 0.6% of held-out real pages and 51% of spun ones, eval set sample)
@@ -250,6 +251,19 @@ def swap_probabilities(X: np.ndarray, token_model) -> np.ndarray:
     return prob
 
 
+def _tokenize_prefix(text: str) -> Tokens:
+    """Tokens of `text`, or of a prefix of it that still holds more than MAX_TOKENS of them (all the
+    caller keeps): a 200k-character page is not tokenised whole to keep its first 3,000 words. The
+    tokens before the cut are those of the whole text, since the cut falls after the start of a later
+    token."""
+    head = text[:PREFIX_CHARS]
+    if len(head) < len(text):
+        tok = tokenize(head)
+        if len(tok) > MAX_TOKENS:
+            return tok
+    return tokenize(text)
+
+
 def _case_like(src: str, word: str) -> str:
     if src.isupper() and len(src) > 1:
         return word.upper()
@@ -269,7 +283,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     gives each token a probability of being a swap; without it those features are NaN."""
     nan = float("nan")
     feats = {k: nan for k in FEATURES}
-    tok = tokenize(text) if text else None
+    tok = _tokenize_prefix(text) if text else None
     n = len(tok) if tok is not None else 0
     if n > MAX_TOKENS:   # a long article's first MAX_TOKENS words estimate its swap density well enough
         text = text[: int(tok.starts[MAX_TOKENS])]
