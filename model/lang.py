@@ -16,6 +16,11 @@ _SCRIPTS = (("ja", re.compile(r"[\u3040-\u30ff]")), ("zh", re.compile(r"[\u4e00-
             ("hi", re.compile(r"[\u0900-\u097f]")))
 SAMPLE = 5000
 MIN_WORDS = 8
+# word -> the languages it marks, so that each word of the sample is looked up once
+_MARKED_BY: dict[str, tuple[str, ...]] = {}
+for _lang, _markers in P.LANGUAGE_MARKERS.items():
+    for _w in _markers:
+        _MARKED_BY[_w] = _MARKED_BY.get(_w, ()) + (_lang,)
 
 
 def detect_language(text: str) -> tuple[str, float]:
@@ -23,14 +28,17 @@ def detect_language(text: str) -> tuple[str, float]:
     sample = text[:SAMPLE]
     if not sample.strip():
         return "und", 0.0
-    letters = sum(1 for ch in sample if ch.isalpha())
+    letters = sum(map(str.isalpha, sample))
     for code, pat in _SCRIPTS:
         if letters and len(pat.findall(sample)) / letters > 0.3:
             return code, 0.0
     words = [w.lower() for w in _WORD.findall(sample)]
     if len(words) < MIN_WORDS:
         return "und", 0.0
-    hits = {lang: sum(1 for w in words if w in markers) for lang, markers in P.LANGUAGE_MARKERS.items()}
+    hits = dict.fromkeys(P.LANGUAGE_MARKERS, 0)
+    for w in words:
+        for lang in _MARKED_BY.get(w, ()):
+            hits[lang] += 1
     best = max(hits, key=hits.get)
     total = sum(hits.values())
     if hits[best] < 2 or hits[best] / len(words) < 0.04:

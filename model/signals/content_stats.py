@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import Counter
 
 from model import patterns as P
 from model.page import Page
@@ -28,7 +29,8 @@ def compute(page: Page, english_score: float) -> tuple[dict[str, float], Signal]
     n = len(words)
     sample = main[:COMPRESS_SAMPLE].encode("utf-8", "replace")
     ratio = len(zlib.compress(sample, 6)) / len(sample) if sample else 1.0
-    func = sum(1 for w in words if w.lower().strip(".,;:!?\"'()") in P.FUNCTION_WORDS)
+    # each distinct word is normalised once (a page repeats most of its words)
+    func = sum(c for w, c in Counter(words).items() if w.lower().strip(".,;:!?\"'()") in P.FUNCTION_WORDS)
     feats = {
         "cs_log_html_chars": math.log1p(page.html_chars),
         "cs_text_markup_ratio": text_chars / page.html_chars if page.html_chars else 0.0,
@@ -37,7 +39,7 @@ def compute(page: Page, english_score: float) -> tuple[dict[str, float], Signal]
         "cs_main_share": len(main) / text_chars if text_chars else 0.0,
         "cs_compress_ratio": ratio,
         "cs_function_word_frac": func / n if n else 0.0,
-        "cs_avg_word_len": (sum(len(w) for w in words) / n) if n else 0.0,
+        "cs_avg_word_len": (sum(map(len, words)) / n) if n else 0.0,
         "cs_title_words": float(len(page.title.split())),
         "cs_log_blocks": math.log1p(len(page.blocks)),
         "cs_english_score": english_score,
