@@ -1,0 +1,190 @@
+"""Tokenisation and reference-table lookups give exactly what the plain per-match loop and the sorted
+binary search gave (the fast paths of model/tokens.py and model/tables.py), and the derived hash index
+never reaches a pickle."""
+from __future__ import annotations
+
+import pickle
+import random
+import zlib
+
+import numpy as np
+import pytest
+
+from model.tables import ReferenceTables
+from model.tokens import NUM, TOKEN, pair_keys, tokenize
+
+
+def reference_tokenize(text: str) -> tuple:
+    """The original one-match-at-a-time tokeniser: the specification `tokenize` must reproduce."""
+    words, starts, ends, hashes, joined, capital = [], [], [], [], [], []
+    prev_end = -1
+    for m in TOKEN.finditer(text):
+        s, e = m.span()
+        w = m.group()
+        if w[0].isdigit():
+            lw = NUM
+            capital.append(False)
+        else:
+            capital.append(w[0].isupper())
+            lw = w.lower().replace("’", "'")
+        words.append(lw)
+        hashes.append(zlib.crc32(lw.encode("utf-8", "surrogatepass")))
+        starts.append(s)
+        ends.append(e)
+        joined.append(prev_end >= 0 and s == prev_end + 1 and text[prev_end] == " ")
+        prev_end = e
+    return (words, np.asarray(starts, np.int32), np.asarray(ends, np.int32), np.asarray(hashes, np.uint32),
+            np.asarray(joined, bool), np.asarray(capital, bool))
+
+
+def assert_same_tokens(text: str) -> None:
+    tok = tokenize(text)
+    ref = reference_tokenize(text)
+    assert tok.words == ref[0]
+    for got, want in zip((tok.starts, tok.ends, tok.hashes, tok.joined, tok.capital), ref[1:]):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got, want)
+
+
+TRICKY = [
+    "", " ", "a", "A", "7", "x y", "x  y", "x\ty", "x\ny", "x\u00a0y", "It’s Don't rock’n’roll o’ ’tis x’ ’y",
+    "3,000 1.5.6 12,345.67 007 3, 000 x3 3x", "well-known co-op -x x- a-b'c a'b-c a--b", "٣٤ ５６ ²³ ½ x٣",
+    "İstanbul ǅemal ﬁne Ⅻ naïve ΣΑΣ straße", "caf\udce9 na\udcefve \ud800word w\udfffx", "a\x00b \x00\x00 w\x00w",
+    "A" * 5000 + " b", "\n".join(["Title Line", "second  line", " third"]),
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tokenize_matches_reference_on_tricky_text(text: str) -> None:
+    assert_same_tokens(text)
+
+
+def test_tokenize_matches_reference_on_random_text() -> None:
+    rng = random.Random(11)
+    alphabet = list("aZq'’-., 019\n\t") + ["\u00a0", "é", "Ω", "٣", "\x00", "\udce9", "  "]
+    for _ in range(300):
+        assert_same_tokens("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 200))))
+
+
+def test_pair_keys_match_64_bit_reference() -> None:
+    rng = np.random.default_rng(5)
+    for dtype in (np.uint32, np.int64, np.uint64):
+        info = np.iinfo(dtype)
+        left = rng.integers(info.min, info.max, 1000, dtype=dtype, endpoint=True)
+        right = rng.integers(info.min, info.max, 1000, dtype=dtype, endpoint=True)
+        a, b = left.astype(np.uint64), right.astype(np.uint64)
+        mask = np.uint64(0xFFFFFFFF)
+        want = (((a * np.uint64(0x9E3779B1)) & mask)
+                ^ ((b * np.uint64(0x85EBCA6B) + np.uint64(0xC2B2AE35)) & mask)).astype(np.uint32)
+        got = pair_keys(left, right)
+        assert got.dtype == np.uint32 and np.array_equal(got, want)
+
+
+def reference_lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """The original sorted binary search."""
+    out = np.zeros(len(query), dtype=values.dtype)
+    if len(keys) == 0 or len(query) == 0:
+        return out
+    order = np.argsort(query, kind="stable")
+    q = query[order]
+    pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+    out[order] = np.where(keys[pos] == q, values[pos], 0)
+    return out
+
+
+def reference_candidates(keys: np.ndarray, ptr: np.ndarray, orig: np.ndarray, spun: np.ndarray):
+    if len(keys) == 0 or len(spun) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    pos = np.minimum(np.searchsorted(keys, spun), len(keys) - 1)
+    q = np.nonzero(keys[pos] == spun)[0]
+    qi = [np.full(ptr[p + 1] - ptr[p], i) for i, p in zip(q, pos[q])]
+    oi = [orig[ptr[p]:ptr[p + 1]] for p in pos[q]]
+    cat = lambda parts: np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)  # noqa: E731
+    return cat(qi), cat(oi)
+
+
+def make_tables(keys: np.ndarray, rng: np.random.Generator) -> ReferenceTables:
+    """Small tables whose four key arrays are all `keys`."""
+    n = len(keys)
+    vals = rng.integers(1, 255, n, dtype=np.uint8)
+    lens = rng.integers(0, 4, n)
+    ptr = np.r_[0, np.cumsum(lens)].astype(np.int32)
+    orig = rng.integers(0, 50, int(ptr[-1]), dtype=np.int32)
+    return ReferenceTables(
+        zipf_keys_=keys, zipf_vals_=vals, pair_keys_=keys.copy(), pair_support_=vals[::-1].copy(),
+        inv_keys_=keys.copy(), inv_ptr_=ptr, inv_orig_=orig, orig_words_=[f"w{i}" for i in range(50)],
+        orig_hashes_=np.arange(50, dtype=np.uint32), inv_phrase_keys_=keys.copy(), inv_phrase_ptr_=ptr.copy(),
+        inv_phrase_orig_=orig.copy(), total_tokens_=1, description_={})
+
+
+def queries_for(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    edge = np.array([0, 1, 2, 2**31, 2**32 - 2, 2**32 - 1], dtype=np.uint32)
+    rand = rng.integers(0, 2**32, 3000, dtype=np.uint64).astype(np.uint32)
+    q = np.concatenate([keys, keys + np.uint32(1), keys - np.uint32(1), edge, rand, keys[::-1]])
+    return q[rng.permutation(len(q))]
+
+
+def check_tables(t: ReferenceTables, query: np.ndarray) -> None:
+    for got, want in ((t.zipf(query), reference_lookup(t.zipf_keys_, t.zipf_vals_, query) / 10.0),
+                      (t.support(query), reference_lookup(t.pair_keys_, t.pair_support_, query) / 10.0)):
+        assert got.dtype == np.float64 and np.array_equal(got, want)
+    for phrase in (False, True):
+        keys = t.inv_phrase_keys_ if phrase else t.inv_keys_
+        ptr = t.inv_phrase_ptr_ if phrase else t.inv_ptr_
+        orig = t.inv_phrase_orig_ if phrase else t.inv_orig_
+        got = t.candidates(query, phrase=phrase)
+        want = reference_candidates(keys, ptr, orig, query)
+        assert all(g.dtype == np.int64 and np.array_equal(g, w) for g, w in zip(got, want))
+
+
+@pytest.mark.parametrize("case", ["random", "dense_from_zero", "with_zero_and_max", "clustered", "one", "empty"])
+def test_lookups_match_binary_search(case: str) -> None:
+    rng = np.random.default_rng(zlib.crc32(case.encode()))
+    if case == "random":
+        keys = np.unique(rng.integers(0, 2**32, 20000, dtype=np.uint64).astype(np.uint32))
+    elif case == "dense_from_zero":          # not hash-like (all in one slot): the binary search is kept
+        keys = np.arange(5000, dtype=np.uint32)
+    elif case == "with_zero_and_max":        # 0..9 are keys: empty slots are marked with 10
+        keys = np.unique(np.r_[np.arange(10), 2**32 - 1, rng.integers(0, 2**32, 3000, dtype=np.uint64)]
+                         .astype(np.uint32))
+    elif case == "clustered":                # long probe runs: runs of 20 keys share a home slot
+        bases = rng.integers(0, 2**32 - 20, 30, dtype=np.uint64)
+        keys = np.unique(np.r_[(bases[:, None] + np.arange(20, dtype=np.uint64)).ravel(),
+                               rng.integers(0, 2**32, 2000, dtype=np.uint64)].astype(np.uint32))
+    elif case == "one":
+        keys = np.array([12345], dtype=np.uint32)
+    else:
+        keys = np.zeros(0, dtype=np.uint32)
+    t = make_tables(keys, rng)
+    check_tables(t, queries_for(keys, rng) if len(keys) else np.array([0, 5, 2**32 - 1], dtype=np.uint32))
+    check_tables(t, np.zeros(0, dtype=np.uint32))
+    hashed = all(entry[2] is not None for entry in t._index_cache.values())
+    assert hashed == (case != "dense_from_zero")     # which path answered: the hash index or the search
+
+
+def test_duplicate_unsorted_and_wide_inputs_keep_binary_search_answers() -> None:
+    rng = np.random.default_rng(3)
+    base = np.unique(rng.integers(0, 2**32, 2000, dtype=np.uint64).astype(np.uint32))
+    dup = make_tables(np.sort(np.r_[base, base[::7]]), rng)          # duplicates: the leftmost wins
+    check_tables(dup, queries_for(base, rng))
+    messy = make_tables(base[rng.permutation(len(base))], rng)      # unsorted: falls back to the search
+    check_tables(messy, queries_for(base, rng))
+    t = make_tables(base, rng)
+    wide = np.r_[base.astype(np.int64), -1, 2**32 + int(base[0]), 2**40]   # non-uint32 queries
+    assert np.array_equal(t.support(wide), reference_lookup(t.pair_keys_, t.pair_support_, wide) / 10.0)
+    assert all(np.array_equal(g, w) for g, w in zip(t.candidates(wide),
+                                                       reference_candidates(t.inv_keys_, t.inv_ptr_, t.inv_orig_, wide)))
+
+
+def test_index_is_not_pickled_and_follows_replaced_fields() -> None:
+    rng = np.random.default_rng(9)
+    keys = np.unique(rng.integers(0, 2**32, 1000, dtype=np.uint64).astype(np.uint32))
+    t = make_tables(keys, rng)
+    before = pickle.dumps(t, protocol=5)
+    check_tables(t, queries_for(keys, rng))
+    assert pickle.dumps(t, protocol=5) == before
+    check_tables(pickle.loads(before), queries_for(keys, rng))
+    t.zipf_vals_ = t.zipf_vals_[::-1].copy()                        # a replaced array gets a new index
+    t.pair_keys_ = np.unique(rng.integers(0, 2**32, 500, dtype=np.uint64).astype(np.uint32))
+    t.pair_support_ = rng.integers(1, 255, len(t.pair_keys_), dtype=np.uint8)
+    check_tables(t, np.r_[queries_for(keys, rng), t.pair_keys_])
