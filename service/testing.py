@@ -60,7 +60,8 @@ class FakeDetector:
 
 
 def artifact_loader(model_dir: Path | None, expected_sha256: str | None) -> FakeDetector:
-    """Verify a real artifact directory (hash vs card, pin, unpickle) and serve it with the fake rule."""
+    """Verify a real artifact directory (hash vs card, pin, unpickle) and serve it with the fake rule
+    (each page taking $UNSPUN_FAKE_DELAY seconds)."""
     from model.artifact import load_artifact
 
     if model_dir is None:
@@ -68,7 +69,8 @@ def artifact_loader(model_dir: Path | None, expected_sha256: str | None) -> Fake
         model_dir = DEFAULT_MODEL_DIR
     bundle, card, sha = load_artifact(Path(model_dir), expected_sha256)
     return FakeDetector(version=str(card.get("version", "unknown")), sha256=sha,
-                        threshold=float(bundle["threshold"]), card=card)
+                        threshold=float(bundle["threshold"]), card=card,
+                        delay=float(os.environ.get("UNSPUN_FAKE_DELAY", "0") or 0))
 
 
 def write_tiny_artifact(model_dir: Path, version: str, threshold: float = 0.5) -> str:

@@ -68,8 +68,11 @@ def test_gunicorn_two_workers_metrics_and_safe_model_updates(tmp_path: Path) -> 
     write_tiny_artifact(source, "A")
     prom = tmp_path / "prom"
     log = tmp_path / "gunicorn.log"
+    # each page takes 50 ms, so that one worker cannot answer all 64 before the other accepts any (on a
+    # busy machine a fake page that takes no time let one worker serve them all)
     server = GunicornServer("service.testing:create_fake_app()", workers=2, log_path=log, env={
-        "UNSPUN_MODEL_DIR": str(source), "UNSPUN_ADMIN_TOKEN": ADMIN, "PROMETHEUS_MULTIPROC_DIR": str(prom)})
+        "UNSPUN_MODEL_DIR": str(source), "UNSPUN_ADMIN_TOKEN": ADMIN, "PROMETHEUS_MULTIPROC_DIR": str(prom),
+        "UNSPUN_FAKE_DELAY": "0.05"})
     start(server)
     try:
         wait_for(lambda: len(server.workers()) == 2, what="two workers")

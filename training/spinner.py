@@ -490,15 +490,6 @@ def _private(shared: Path | None) -> Spinner:
     return Spinner(thesaurus, name="private", phrase_table=phrases)
 
 
-def _handwritten(shared: Path | None) -> Spinner:
-    """Only the hand-written swaps of the "private" spinner that neither thesaurus lists ("prime" ->
-    "key", "state" -> "point out"): no training spinner can make them. It changes fewer words than
-    asked when a text has few of its ~170 keys."""
-    _private(shared)
-    _, phrases = _PRIVATE[_require(shared)]
-    return Spinner({}, name="handwritten", phrase_table=phrases)
-
-
 SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "moby": _moby,
     "mythes": _mythes,
@@ -506,6 +497,5 @@ SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "mixed": _mixed,
     "frequent": _frequent,
     "private": _private,
-    "handwritten": _handwritten,
 }
 """name -> factory(shared) building that spinner. "moby" needs no shared dir; the others read shared/lexicons."""
