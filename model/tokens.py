@@ -34,6 +34,11 @@ class Tokens:
     def __len__(self) -> int:
         return len(self.words)
 
+    def head(self, k: int) -> "Tokens":
+        """The first `k` tokens: the same as tokenising the text up to where token `k` starts."""
+        return Tokens(self.words[:k], self.starts[:k], self.ends[:k], self.hashes[:k], self.joined[:k],
+                      self.capital[:k])
+
 
 def word_hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8", "surrogatepass"))

@@ -126,3 +126,13 @@ def test_long_text_is_cut_at_the_same_token_as_when_tokenised_whole(filler):
 def test_short_text_is_tokenised_whole():
     text = "word " * 100
     assert S._tokenize_prefix(text).words == tokenize(text).words
+
+
+def test_head_of_tokens_equals_tokenising_up_to_the_cut():
+    text = "The Key Minister, said: 3,000 people’s votes " * 500
+    whole = tokenize(text)
+    cut = int(whole.starts[S.MAX_TOKENS])
+    head, again = whole.head(S.MAX_TOKENS), tokenize(text[:cut])
+    assert head.words == again.words
+    for field in ("starts", "ends", "hashes", "joined", "capital"):
+        assert np.array_equal(getattr(head, field), getattr(again, field)), field

@@ -287,7 +287,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     n = len(tok) if tok is not None else 0
     if n > MAX_TOKENS:   # a long article's first MAX_TOKENS words estimate its swap density well enough
         text = text[: int(tok.starts[MAX_TOKENS])]
-        tok = tokenize(text)
+        tok = tok.head(MAX_TOKENS)
         n = len(tok)
     feats["main_tokens_log"] = math.log1p(n)
     if not english or tables is None or n < MIN_TOKENS:
