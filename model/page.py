@@ -1,9 +1,10 @@
 """HTML -> page structure: text blocks with link statistics, the main text, and page metadata.
 
-One iterative pass over a selectolax (Lexbor) tree, in the manner of boilerpipe/jusText block
-segmentation: a block is the text between two block-level boundaries; its link density and its
-ancestors (nav/footer/aside, boilerplate class names) decide whether it is main text. Iterative, so
-that deep nesting cannot exhaust the stack; capped in nodes, so that hostile pages take bounded time.
+One pass over a selectolax (Lexbor) tree, in the manner of boilerpipe/jusText block segmentation: a
+block is the text between two block-level boundaries; its link density and its ancestors (nav/footer/
+aside, boilerplate class names) decide whether it is main text. The pass follows Lexbor's own preorder
+traversal (no recursion, so deep nesting cannot exhaust the stack) and is capped in nodes, so that
+hostile pages take bounded time; it is the parser's hot loop and is written for speed (see _walk).
 """
 from __future__ import annotations
 
@@ -22,8 +23,11 @@ MAIN_MAX_LINK_DENSITY = 0.3 # jusText's max_link_density default (0.2) is strict
 MAX_DEPTH = 1_500           # nesting kept at most; the parser's cost grows with the square of the depth
 DEPTH_SCAN_MIN_TAGS = 3_000 # pages with fewer tags than this cannot nest deeply enough to matter
 _WS = re.compile(r"\s+")
-_NESTING_TAG = re.compile(r"<(/?)(?:div|section|article|aside|main|header|footer|nav|ul|ol|dl|dd|blockquote|"
-                          r"form|fieldset|center|details|figure)\b[^>]*>", re.I)
+# Opening or closing tags of the block elements that nest: div, dl, dd, details, section, article, aside,
+# main, header, footer, form, fieldset, figure, nav, ul, ol, blockquote, center (grouped by first letter,
+# so that the engine tries fewer alternatives at each "<").
+_NESTING_TAG = re.compile(r"<(/?)(?:d(?:iv|l|d|etails)|section|a(?:rticle|side)|main|header|"
+                          r"f(?:ooter|orm|ieldset|igure)|nav|ul|ol|blockquote|center)\b[^>]*>", re.I)
 _TAG_LIKE = re.compile(r"<\s*[A-Za-z!/]")
 
 
@@ -85,15 +89,79 @@ class _Acc:
         self.heading = heading
 
 
-def _is_boiler(node) -> bool:
-    tag = node.tag
+def _boiler_keywords(pattern: re.Pattern) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """The keywords of `pattern` (patterns.BOILERPLATE_ATTR) as (words, hyphenated words), or None when the
+    pattern is not of the shape _names_are_boiler mirrors: a separator, alternatives of lower-case words
+    (optionally hyphenated, optionally with a plural "s?"), a separator; case-insensitive."""
+    head, tail = r"(?:^|[\s_-])(?:", r")(?:$|[\s_-])"
+    source = pattern.pattern
+    if pattern.flags != re.I | re.U or not (source.startswith(head) and source.endswith(tail)):
+        return None
+    words: list[str] = []
+    for alternative in source[len(head):-len(tail)].split("|"):
+        m = re.fullmatch(r"([a-z]+(?:-[a-z]+)*)(s\?)?", alternative)
+        if m is None:
+            return None
+        words.append(m.group(1))
+        if m.group(2):
+            words.append(m.group(1) + "s")
+    return frozenset(w for w in words if "-" not in w), tuple(w for w in words if "-" in w)
+
+
+_BOILER_KEYWORDS = _boiler_keywords(P.BOILERPLATE_ATTR)
+# The non-ASCII characters that a case-insensitive `re` match equates with an ASCII letter, besides
+# those that str.lower() maps to it (the Kelvin sign): long s, dotless i, dotted capital I.
+_FOLD_TO_ASCII = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
+
+
+def _names_are_boiler(names: str) -> bool:
+    """patterns.BOILERPLATE_ATTR.search(names) is not None, computed on word tokens: several times faster
+    than the regex, which tries its alternatives at every position. Falls back to the regex when the
+    pattern is not of the shape mirrored here (see _boiler_keywords)."""
+    if _BOILER_KEYWORDS is None:
+        return P.BOILERPLATE_ATTR.search(names) is not None
+    words, hyphenated = _BOILER_KEYWORDS
+    folded = (names if names.isascii() else names.translate(_FOLD_TO_ASCII)).lower()
+    if not words.isdisjoint(folded.replace("_", " ").replace("-", " ").split()):
+        return True
+    if "-" in folded:
+        for word in hyphenated:
+            at = folded.find(word)
+            while at >= 0:
+                after = at + len(word)
+                if (at == 0 or _is_separator(folded[at - 1])) and \
+                        (after == len(folded) or _is_separator(folded[after])):
+                    return True
+                at = folded.find(word, at + 1)
+    return False
+
+
+def _is_separator(char: str) -> bool:
+    r"""Whether `char` separates words for BOILERPLATE_ATTR (its [\s_-]; re's \s is str.isspace)."""
+    return char.isspace() or char == "_" or char == "-"
+
+
+_BOILER_NAMES: dict[str, bool] = {}     # _names_are_boiler's answer by class/id/role string: they repeat
+_BOILER_NAMES_MAX = 20_000              # entries kept at most (the memo is emptied when full)
+_BOILER_NAMES_MAX_KEY = 200             # longer strings are not kept
+
+
+def _is_boiler(node, tag: str) -> bool:
+    """Whether an element (of tag name `tag`) is boilerplate by its tag or its class/id/role names."""
     if tag in P.BOILERPLATE_TAGS:
         return True
     attrs = node.attributes
     if not attrs:
         return False
     names = (attrs.get("class") or "") + " " + (attrs.get("id") or "") + " " + (attrs.get("role") or "")
-    return bool(names.strip()) and P.BOILERPLATE_ATTR.search(names) is not None
+    hit = _BOILER_NAMES.get(names)
+    if hit is None:
+        hit = _names_are_boiler(names)
+        if len(names) <= _BOILER_NAMES_MAX_KEY:
+            if len(_BOILER_NAMES) >= _BOILER_NAMES_MAX:
+                _BOILER_NAMES.clear()
+            _BOILER_NAMES[names] = hit
+    return hit
 
 
 def _site_tokens(url: str, tree=None) -> frozenset[str]:
@@ -128,6 +196,11 @@ def flatten_deep_nesting(html: str) -> tuple[str, bool]:
     otherwise take the parser minutes. (page, whether anything was dropped)."""
     if html.count("<") < DEPTH_SCAN_MIN_TAGS:
         return html, False
+    # First only the kind of each tag ("" opening, "/" closing): building no match objects is faster,
+    # and a page that never nests deeper than MAX_DEPTH (any real one) is done.
+    marks = _NESTING_TAG.findall(html)
+    if len(marks) - marks.count("/") <= MAX_DEPTH or not _nests_deeper(marks, MAX_DEPTH):
+        return html, False
     depth = 0
     cut: list[tuple[int, int]] = []
     for m in _NESTING_TAG.finditer(html):
@@ -150,10 +223,25 @@ def flatten_deep_nesting(html: str) -> tuple[str, bool]:
     return "".join(parts), True
 
 
+def _nests_deeper(marks: list[str], limit: int) -> bool:
+    """Whether the depth of a tag sequence ("" opening, "/" closing; a closing tag at depth 0 is ignored)
+    ever exceeds `limit`."""
+    depth = 0
+    for closing in marks:
+        if closing:
+            if depth:
+                depth -= 1
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
+
+
 def parse_page(html: str, url: str | None = None) -> Page:
     """Segment a decoded page into blocks and pick its main text. Never raises on odd markup."""
     url = url or ""
-    if not _TAG_LIKE.search(html[:65536]):
+    if not _TAG_LIKE.search(html, 0, 65536):      # (the first 64 KiB, without copying them)
         return _plain_text_page(html, url)
     html, flattened = flatten_deep_nesting(html)
     tree = LexborHTMLParser(html)
@@ -180,86 +268,182 @@ def parse_page(html: str, url: str | None = None) -> Page:
     return page
 
 
-_INLINE, _BLOCK, _ANCHOR = 0, 1, 2
+# What the walk does with a node, by tag: text; skip it with its subtree; block boundary (the text so far
+# is a block, and so is the text inside); line break (a boundary, nothing inside counts); link; other
+# (inline: its text belongs to the enclosing block).
+_TEXT, _SKIP, _BLOCK, _BREAK, _ANCHOR, _INLINE = range(6)
+_NO_BOILER_CHECK = frozenset({"p", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6"})
+# HTML element names besides those of patterns.py, so that inline tags too have their kind by tag id.
+_HTML_TAG_NAMES = (
+    "a abbr acronym area b base bdi bdo big blink caption cite code col colgroup data datalist del dfn "
+    "dialog em font frame frameset hgroup i image img input ins kbd label legend map mark marquee "
+    "meter nobr noembed noframes optgroup output param picture plaintext progress q rb rp rt rtc ruby s samp "
+    "search slot small source span strike strong sub sup tbody textarea tfoot time tt u var wbr xmp").split()
+
+
+def _kind_of(tag: str | None) -> int:
+    """The walk's action for a node of selectolax tag name `tag` ("-text", "-comment", None...)."""
+    if tag == "-text":
+        return _TEXT
+    if not tag or tag[0] == "-" or tag in P.SKIP_TAGS:
+        return _SKIP
+    if tag in P.BLOCK_TAGS:
+        return _BREAK if tag in ("br", "hr") else _BLOCK
+    if tag == "a":
+        return _ANCHOR
+    return _INLINE
+
+
+def _static_tag_ids() -> tuple[dict[int, int], dict[int, str]]:
+    """(kind, tag name) by Lexbor tag id, for the ids that Lexbor assigns statically.
+
+    `node.tag_id` (an int) is cheaper to read than `node.tag` (a decoded string). Custom elements get
+    ids per document, so only ids equal in two live documents are listed; the walk reads `node.tag` for
+    any other. (SVG elements may be named in camel case, as clipPath; no such name is listed, and the
+    walk skips <svg> and <math> whole anyway.)"""
+    one = LexborHTMLParser("<html><body><!--c-->t</body></html>")
+    two = LexborHTMLParser("")
+    kinds: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for name in sorted(P.SKIP_TAGS | P.BLOCK_TAGS | set(_HTML_TAG_NAMES)):
+        node = one.create_node(name)
+        if node.tag == name and node.tag_id == two.create_node(name).tag_id:
+            kinds[node.tag_id], names[node.tag_id] = _kind_of(name), name
+    for node in one.body.iter(include_text=True):      # the text and the comment node
+        kinds[node.tag_id] = _kind_of(node.tag)
+    return kinds, names
+
+
+_KIND_BY_ID, _NAME_BY_ID = _static_tag_ids()
 
 
 def _walk(root) -> tuple[list[Block], int, int, bool]:
-    """Iterative depth-first walk: (blocks, nodes visited, links, truncated)."""
+    """Depth-first walk under `root`: (blocks, nodes visited, links, truncated).
+
+    The parser's hot loop, so written for speed, around what costs: every read of a node property is a
+    call. Lexbor's own preorder traversal (C) gives the nodes, instead of a Python stack of per-element
+    child iterators; a block or a link, which must be closed, is closed when the traversal passes the
+    last node of its subtree (found when it opens); the subtree of a skipped element is passed over
+    unexamined; nodes are told apart by text content first (most nodes are text), then by tag id.
+    A block is the whitespace-collapsed text between two boundaries; blank text only separates words."""
     blocks: list[Block] = []
-    parts: list[str] = []
-    links: list[tuple[str, str]] = []
+    parts: list[str] = []                    # text of the current block (blank pieces too: separators)
+    has_text = False                         # whether parts holds more than blank text
+    links: list[tuple[str, str]] = []        # (anchor text, href) of the current block
     link_chars = 0
     total_chars = 0
+    max_text_chars = MAX_TEXT_CHARS
+    text_full = total_chars > max_text_chars # past MAX_TEXT_CHARS: the walk stops at the next node
     visited = 0
     n_links = 0
     truncated = False
     tag_now, boiler_now, heading_now = "body", False, False
     anchor: list[str] | None = None          # [href, text parts...] of the open <a>
+    kinds, names = _KIND_BY_ID, _NAME_BY_ID
 
     def flush() -> None:
-        nonlocal parts, links, link_chars, total_chars
-        if parts:
-            text = " ".join("".join(parts).split())
-            if text:
-                blocks.append(Block(text=text, tag=tag_now, boiler=boiler_now, heading=heading_now,
-                                    link_chars=min(link_chars, len(text)), links=links, index=len(blocks)))
-                total_chars += len(text)
-        parts, links, link_chars = [], [], 0
+        """End the current block, which has text, and start the next one."""
+        nonlocal links, link_chars, total_chars, text_full, has_text
+        text = " ".join("".join(parts).split())
+        blocks.append(Block(text, tag_now, boiler_now, heading_now, min(link_chars, len(text)), links,
+                            len(blocks)))
+        total_chars += len(text)
+        text_full = total_chars > max_text_chars
+        parts.clear()
+        links, link_chars, has_text = [], 0, False
 
-    # frames: (children iterator, kind, saved state)
-    stack: list[tuple] = [(root.iter(include_text=True), _INLINE, None)]
-    while stack:
-        it, kind, saved = stack[-1]
-        node = next(it, None)
-        if node is None:
-            stack.pop()
-            if kind == _BLOCK:
-                flush()
+    # open blocks and links, innermost last: (mem_id of the last node of their subtree, kind, saved state)
+    frames: list[tuple[int, int, object]] = []
+    end = -1                                 # frames[-1][0]: where the innermost open element ends
+    nodes = root.traverse(include_text=True)
+    next(nodes)                              # the root itself
+    # `visited` numbers the nodes of this loop, not those passed over inside skipped elements (taken from
+    # `nodes` directly); the range ends the loop after MAX_NODES of them
+    for visited, node in zip(range(1, MAX_NODES + 1), nodes):
+        if text_full:
+            truncated = True
+            break
+        t = node.text_content                # None unless a text node
+        if t is not None:
+            if t:
+                parts.append(t)
+                if not t.isspace():
+                    has_text = True
+                    if anchor is not None:
+                        link_chars += len(t.strip())
+                        anchor.append(t)
+            last = node.mem_id
+        else:
+            tag_id = node.tag_id
+            kind = kinds.get(tag_id)
+            if kind is None:
+                kind = _kind_of(node.tag)
+            if kind == _INLINE or kind == _TEXT:
+                last = node.mem_id           # an empty inline element may be where an open element ends
+            else:
+                # the last node of this element's subtree
+                this = node.mem_id
+                sub = node.last_child
+                if sub is None:
+                    last = this
+                else:
+                    while sub is not None:
+                        deepest, sub = sub, sub.last_child
+                    last = deepest.mem_id
+                if kind == _BLOCK:
+                    if has_text:
+                        flush()
+                    elif links:              # links whose text went to an inner block: dropped
+                        links = []
+                    tag = names.get(tag_id) or node.tag
+                    frames.append((last, _BLOCK, (tag_now, boiler_now, heading_now)))
+                    end = last
+                    boiler_now = boiler_now or (tag not in _NO_BOILER_CHECK and _is_boiler(node, tag))
+                    heading_now = tag in P.HEADING_TAGS
+                    tag_now = tag
+                    if last != this:         # it ends with the last node of its subtree
+                        continue
+                elif kind == _ANCHOR:
+                    n_links += 1
+                    href = (node.attrs.get("href") or "")[:500]   # attrs: no dict of all attributes
+                    frames.append((last, _ANCHOR, anchor))
+                    end = last
+                    anchor = [href]
+                    if last != this:
+                        continue
+                else:                        # skipped, or <br>/<hr>: nothing inside them counts
+                    if kind == _BREAK:
+                        if has_text:
+                            flush()
+                        elif links:
+                            links = []
+                    if last != this:         # pass over the subtree
+                        for inner in nodes:
+                            if inner.mem_id == last:
+                                break
+        if last != end:
+            continue
+        # this node is the last of the innermost open elements: close them
+        while last == end:
+            _, frame_kind, saved = frames.pop()
+            end = frames[-1][0] if frames else -1
+            if frame_kind == _BLOCK:
+                if has_text:
+                    flush()
+                elif links:
+                    links = []
                 tag_now, boiler_now, heading_now = saved
-            elif kind == _ANCHOR:
-                text = _WS.sub(" ", "".join(anchor[1:])).strip() if anchor else ""
+            else:
+                text = " ".join("".join(anchor[1:]).split())
                 if text:
                     links.append((text[:300], anchor[0]))
                 anchor = saved
-            continue
-        visited += 1
-        if visited > MAX_NODES or total_chars > MAX_TEXT_CHARS:
+    else:
+        if next(nodes, None) is not None:    # a node past MAX_NODES
+            visited += 1
             truncated = True
-            break
-        tag = node.tag
-        if tag == "-text":
-            t = node.text_content
-            if t:
-                if t.isspace():
-                    parts.append(" ")
-                    continue
-                parts.append(t)
-                if anchor is not None:
-                    link_chars += len(t.strip())
-                    anchor.append(t)
-            continue
-        if not tag or tag[0] == "-" or tag in P.SKIP_TAGS:
-            continue
-        if tag in P.BLOCK_TAGS:
-            flush()
-            if tag == "br" or tag == "hr":
-                continue
-            saved_state = (tag_now, boiler_now, heading_now)
-            boiler_now = boiler_now or (tag not in ("p", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6")
-                                        and _is_boiler(node))
-            heading_now = tag in P.HEADING_TAGS
-            tag_now = tag
-            stack.append((node.iter(include_text=True), _BLOCK, saved_state))
-            continue
-        if tag == "a":
-            n_links += 1
-            attrs = node.attributes
-            href = (attrs.get("href") or "")[:500] if attrs else ""
-            stack.append((node.iter(include_text=True), _ANCHOR, anchor))
-            anchor = [href]
-            continue
-        stack.append((node.iter(include_text=True), _INLINE, None))
-    flush()
+    if has_text:
+        flush()
     return blocks, visited, n_links, truncated
 
 

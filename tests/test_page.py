@@ -66,3 +66,90 @@ def test_ordinary_nesting_is_left_alone():
     html = "<div>" * 40 + "<p>" + "Plain words of the article body. " * 5 + "</p>" + "</div>" * 40 + "<i></i>" * 3000
     page = parse_page(html)
     assert "deep_nesting_flattened" not in page.reasons
+
+
+# Pages where the walk's bookkeeping matters (which block a link's text counts in, where an element ends,
+# where the caps stop it). The expected values are those of the first, plain implementation of the walk
+# (a Python stack of child iterators), which the fast one must reproduce exactly.
+_WALK_CASES = [
+    ('<div><a href="/x">Title<img></a></div><p>after</p>', {},
+     ([("Title", "div", False, 5, [("Title", "/x")]), ("after", "p", False, 0, [])], 6, 1, False)),
+    ('<p>one <a href="/1">link<button><svg><path/></svg></button></a> two</p>', {},
+     ([("one link two", "p", False, 4, [("link", "/1")])], 6, 1, False)),
+    ('<a href="/2"><div>block in link</div></a>tail', {},
+     ([("block in link", "div", False, 13, []), ("tail", "body", False, 0, [("block in link", "/2")])], 4, 1,
+      False)),
+    ('<ul><li><a href="/3">a</a></li><li><a href="/4">b</a><br></li></ul>', {},
+     ([("a", "li", False, 1, [("a", "/3")]), ("b", "li", False, 1, [("b", "/4")])], 8, 2, False)),
+    ("<p>x<!-- c --></p><p><b>bold</b>\n<i>it</i></p>", {},
+     ([("x", "p", False, 0, []), ("bold it", "p", False, 0, [])], 9, 0, False)),
+    ('<nav class="menu"><p>in nav</p></nav><div class="side-bar x"><span>s</span></div>'
+     '<div class="\u017fhare">q</div>', {},
+     ([("in nav", "p", True, 0, []), ("s", "div", True, 0, []), ("q", "div", True, 0, [])], 8, 0, False)),
+    ("<p>0123456789ab</p><p>more</p><p>x</p>", {"MAX_TEXT_CHARS": 10},
+     ([("0123456789ab", "p", False, 0, [])], 3, 0, True)),
+    ("<p>0123456789ab</p><p>more</p>", {"MAX_TEXT_CHARS": 12},
+     ([("0123456789ab", "p", False, 0, []), ("more", "p", False, 0, [])], 4, 0, False)),
+    ("<p>a <b>b</b> c</p><p>d</p><p>e</p>", {"MAX_NODES": 5}, ([("a b c", "p", False, 0, [])], 6, 0, True)),
+    ("<p>a <b>b</b> c</p><p>d</p>", {"MAX_NODES": 6}, ([("a b c", "p", False, 0, [])], 7, 0, True)),
+    ("<p>a</p>", {"MAX_NODES": 0}, ([], 1, 0, True)),
+]
+
+
+def test_walk_bookkeeping_matches_the_reference(monkeypatch):
+    for html, limits, expected in _WALK_CASES:
+        for name, value in limits.items():
+            monkeypatch.setattr(f"model.page.{name}", value)
+        page = parse_page(html)
+        monkeypatch.undo()
+        blocks = [(b.text, b.tag, b.boiler, b.link_chars, b.links) for b in page.blocks]
+        got = (blocks, page.n_tags, page.n_links, page.truncated)
+        assert got == expected, html
+
+
+def test_boilerplate_names_match_the_pattern():
+    import random
+
+    from model import patterns as P
+    from model.page import _BOILER_KEYWORDS, _names_are_boiler
+
+    assert _BOILER_KEYWORDS is not None            # the token matcher mirrors the pattern, no fallback
+    rnd = random.Random(5)
+    words = ["nav", "navbar", "menu", "sidebar", "side", "bar", "side-bar", "widget", "breadcrumbs", "share",
+             "comment", "ad", "ads", "more", "stories", "read", "read-more", "tags", "x", "navx", "main",
+             "\u017fhare", "\u0130", "\u0131", "bread\u212arumb", "NAV", "Footer", "sIdebar", "\u017f", "s"]
+    seps = [" ", "_", "-", "\t", "\n", "\u00a0", "\u3000", "\x1c", "", "", ".", "\u0130", "/"]
+    for _ in range(20_000):
+        names = "".join(rnd.choice(words) + rnd.choice(seps) for _ in range(rnd.randint(0, 6)))
+        assert _names_are_boiler(names) == (P.BOILERPLATE_ATTR.search(names) is not None), repr(names)
+
+
+def test_tag_kinds_by_id_agree_with_tag_names():
+    from selectolax.lexbor import LexborHTMLParser
+
+    from model.page import _HTML_TAG_NAMES, _KIND_BY_ID, _NAME_BY_ID, _kind_of
+    from model import patterns as P
+
+    names = sorted(set(_HTML_TAG_NAMES) | P.SKIP_TAGS | P.BLOCK_TAGS | {"x-custom"})
+    body = "".join(f"<{n}>t</{n}>" for n in names)
+    tree = LexborHTMLParser(f"<table><tr><td>{body}<!--c--></td></tr></table>")
+    seen = 0
+    for node in tree.root.traverse(include_text=True):
+        if node.tag_id in _KIND_BY_ID:
+            seen += 1
+            assert _KIND_BY_ID[node.tag_id] == _kind_of(node.tag), node.tag
+            if node.tag_id in _NAME_BY_ID:
+                assert _NAME_BY_ID[node.tag_id] == node.tag
+    assert seen > 50
+
+
+def test_many_nesting_tags_that_do_not_nest_deeply_are_left_alone():
+    from model.page import MAX_DEPTH, flatten_deep_nesting
+
+    siblings = "<div>a</div>" * 4_000
+    assert flatten_deep_nesting(siblings) == (siblings, False)
+    just_deep_enough = "<i></i>" * 3_000 + "<div>" * MAX_DEPTH + "x" + "</div>" * MAX_DEPTH
+    assert flatten_deep_nesting(just_deep_enough) == (just_deep_enough, False)
+    too_deep = "<i></i>" * 3_000 + "<DIV>" * (MAX_DEPTH + 2) + "x" + "</div>" * (MAX_DEPTH + 2)
+    flat, dropped = flatten_deep_nesting(too_deep)
+    assert dropped and flat.count("<DIV>") == MAX_DEPTH and flat.count("</div>") == MAX_DEPTH
