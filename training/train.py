@@ -102,10 +102,10 @@ def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed
     keep = y | (np.random.default_rng(seed).random(len(y)) < TOKEN_NEGATIVE_SHARE)
     X, y = X[keep], y[keep]
     weight = np.where(y, 1.0, 1.0 / TOKEN_NEGATIVE_SHARE)
-    # 63 leaves: on held-out texts (token model fitted on fold-2 texts, tested on fold-3 texts, tables from
-    # folds 0-1), 300 x 63 raised the swap recall at 0.3 false flags per 100 words from 20% to 22% (private
-    # dictionary) and the spun-text AUC at 3.5% from 0.82 to 0.84 over 120 x 31; 200 rounds at a higher
-    # learning rate keep the fitting time in bounds
+    # 63 leaves: on held-out texts (`python -m training.tokenexp`: token model fitted on fold-2 texts,
+    # tested on fold-3 texts, tables from folds 0-1), 300 x 63 raised the swap recall at 0.3 false flags per
+    # 100 words from 20% to 22% (private dictionary) and the spun-text AUC at 3.5% from 0.82 to 0.84 over
+    # 120 x 31; 200 rounds at a higher learning rate keep the fitting time in bounds
     return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.12, max_leaf_nodes=63, min_samples_leaf=40,
                                           l2_regularization=1.0, random_state=seed).fit(X, y, sample_weight=weight)
 
