@@ -6,12 +6,14 @@ in any of several thesauri) is put back, and the context is scored with referenc
 A swap shows as a word whose neighbours almost never occur with it, while they often occur with one of
 its candidate originals ("Key Minister": P(minister | key) ~ 0, P(minister | prime) high).
 
-Score of a candidate original o for word w, per side whose neighbour n is joined to it by a space:
-    support(o, n)                      if (w, n) was never seen and (o, n) is established,
-    min(0, support(o, n) - support(w, n))   if (w, n) is itself established,
-summed over both sides, less FREQ_PENALTY * max(0, zipf(o) - zipf(w)) (a rarer word has fewer
-established pairs). support is how established a pair is: log10 per billion words, from Google's web
-bigrams and the reference corpus; 0 when never seen.
+Score of a candidate original o for word w, per side whose neighbour n is joined to it by a space
+(`_side_gain`): when (w, n) was never seen and (o, n) is established, the PMI of (o, n) plus how common
+(w, n) would be if its words were independent; when (w, n) is itself established, min(0, support(o, n)
+- support(w, n)). Summed over both sides. support is how established a pair is: log10 per billion
+words, from Google's web bigrams and the reference corpus; 0 when never seen. The swap model also gets
+each token's best context-fit ratio, log P(n | o) - log P(n | w) on each side (Golding & Roth's
+confusion-set comparison, which counts even when (w, n) is attested), and whether the text uses the
+original with the same neighbours elsewhere.
 
 Dictionary-free footprints complement it: pairs of common words never seen together, half-spelled
 numbers ("three,000"), broken fixed expressions ("as properly"), and unusually rare word choice.
@@ -34,7 +36,6 @@ DESCRIPTION = ("Phrases that read as a thesaurus swap of a common phrase (e.g. '
 MIN_SUPPORT = 2.2             # the original's pair must be an established bigram (web list cut-off ~2.2)
 UNSEEN_SUPPORT = 1.7          # a never-seen pair is rarer than the cut-offs (~2.2): imputed half a decade below
 RATIO_CANDIDATE = 1.0         # a token whose best original fits its context 10x better goes to the swap model
-FREQ_PENALTY = 0.5            # a rarer word has fewer established pairs: discount the gain by its Zipf gap
 STRONG = 2.5                  # token score reported as evidence (~300x more established with the original)
 WEAK = 1.5
 COMMON_ZIPF = 4.0             # "common word": at least 10 per million (Zipf 4)
