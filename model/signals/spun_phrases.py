@@ -84,6 +84,25 @@ def _member(sorted_keys: np.ndarray, query: np.ndarray) -> np.ndarray:
     return sorted_keys[pos] == query
 
 
+class TextStats(NamedTuple):
+    """Reference look-ups every part of the pass needs, made once per text."""
+
+    zipf: np.ndarray       # Zipf value of each token
+    pair: np.ndarray       # key of the pair (i-1, i) at i (0 at 0)
+    sup_pair: np.ndarray   # support of that pair at i, joined or not (0 at 0)
+
+
+def text_stats(tok: Tokens, tables: ReferenceTables) -> TextStats:
+    """Zipf values of the tokens and the support of each adjacent pair (see `TextStats`)."""
+    n = len(tok)
+    pair = np.zeros(n, np.uint32)
+    sup_pair = np.zeros(n)
+    if n > 1:
+        pair[1:] = pair_keys(tok.hashes[:-1], tok.hashes[1:])
+        sup_pair[1:] = tables.support(pair[1:])
+    return TextStats(tables.zipf(tok.hashes), pair, sup_pair)
+
+
 class TokenScores(NamedTuple):
     """Per token: the inverse-thesaurus score, its best original (-1 none) and span (1 or 2 words), the
     number of one-word candidates, and the best context-fit ratio over candidates (both sides summed,
@@ -100,7 +119,7 @@ class TokenScores(NamedTuple):
     in_doc: np.ndarray
 
 
-def token_scores(tok: Tokens, tables: ReferenceTables) -> TokenScores:
+def token_scores(tok: Tokens, tables: ReferenceTables, stats: TextStats) -> TokenScores:
     """Score every token against every candidate original (see module doc and `TokenScores`)."""
     n = len(tok)
     h = tok.hashes
@@ -112,15 +131,11 @@ def token_scores(tok: Tokens, tables: ReferenceTables) -> TokenScores:
     in_doc = np.zeros(n)
     if n < 2:
         return TokenScores(best, best_o, span, np.zeros(n), ratio_best, ratio_min, in_doc)
-    zipf = tables.zipf(h)
+    zipf, pair, sup_pair = stats
     left_ok = np.zeros(n, bool)
     left_ok[1:] = tok.joined[1:]
     right_ok = np.zeros(n, bool)
     right_ok[:-1] = tok.joined[1:]
-    pair = np.zeros(n, np.uint32)
-    pair[1:] = pair_keys(h[:-1], h[1:])
-    sup_pair = np.zeros(n)
-    sup_pair[1:] = tables.support(pair[1:])          # support of (h[i-1], h[i]) at i
     doc_pairs = np.unique(pair[1:][tok.joined[1:]])  # the text's own joined pairs
 
     def score_candidates(qi: np.ndarray, oi: np.ndarray, width: int) -> None:
@@ -179,14 +194,17 @@ TOKEN_FEATURES = (
 )
 
 
-def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def token_matrix(tok: Tokens, tables: ReferenceTables,
+                 stats: TextStats | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-token features for the learned swap model (TOKEN_FEATURES), plus best originals and spans.
 
     Everything is relative to reference statistics, nothing to a particular spinner's dictionary except
-    `inv_gain` (the inverse-thesaurus score above) and `n_candidates`."""
+    `inv_gain` (the inverse-thesaurus score above) and `n_candidates`. `stats`: `text_stats` of the
+    text, when the caller has them already."""
     n = len(tok)
     h = tok.hashes
-    zipf = tables.zipf(h)
+    stats = text_stats(tok, tables) if stats is None else stats
+    zipf = stats.zipf
     joined = tok.joined
     left_ok = np.zeros(n, bool)
     left_ok[1:] = joined[1:]
@@ -194,7 +212,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     right_ok[:-1] = joined[1:]
     sup_pair = np.full(n, -1.0)                     # support of (i-1, i) at i; -1 where not joined
     if n > 1:
-        sup_pair[1:] = np.where(joined[1:], tables.support(pair_keys(h[:-1], h[1:])), -1.0)
+        sup_pair[1:] = np.where(joined[1:], stats.sup_pair[1:], -1.0)
     z_l = np.r_[-1.0, zipf[:-1]] if n else zipf
     z_r = np.r_[zipf[1:], -1.0] if n else zipf
     z_l = np.where(left_ok, z_l, -1.0)
@@ -209,7 +227,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables) -> tuple[np.ndarray, np.n
     if n > 2:
         ok = left_ok[1:-1] & right_ok[1:-1]
         skip[1:-1] = np.where(ok, tables.support(pair_keys(h[:-2], h[2:])), -1.0)
-    gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables)
+    gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables, stats)
     words = tok.words
     func = np.fromiter((w in P.FUNCTION_WORDS for w in words), bool, n)
     is_num = np.fromiter((w == "<num>" for w in words), bool, n)
@@ -295,11 +313,11 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
         reason = "not_english" if not english else ("too_little_text" if n < MIN_TOKENS else "no_tables")
         return feats, Signal(NAME, DESCRIPTION, 0.0, False, (), reason)
 
-    X, best_o, span = token_matrix(tok, tables)
+    stats = text_stats(tok, tables)
+    X, best_o, span = token_matrix(tok, tables, stats)
     scores = X[:, TOKEN_FEATURES.index("inv_gain")].astype(np.float64)
     prob = swap_probabilities(X, token_model) if token_model is not None else None
-    h = tok.hashes
-    zipf = tables.zipf(h)
+    zipf = stats.zipf
     alpha = np.array([w != "<num>" for w in tok.words])
     per100 = 100.0 / n
     strong = scores >= STRONG
@@ -312,7 +330,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     # dictionary-free: pairs of common words never seen together in the reference
     j = np.flatnonzero(tok.joined[1:]) + 1
     common_pair = (zipf[j - 1] >= COMMON_ZIPF) & (zipf[j] >= COMMON_ZIPF)
-    pair_s = tables.support(pair_keys(h[j - 1], h[j])) if len(j) else np.zeros(0)
+    pair_s = stats.sup_pair[j]
     unseen = common_pair & (pair_s == 0)
     n_common = int(common_pair.sum())
     unseen_left = np.zeros(n, bool)
