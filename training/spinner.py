@@ -12,6 +12,8 @@ Deterministic: the same text, rate and ``random.Random`` state give the same out
 """
 from __future__ import annotations
 
+import functools
+
 import random
 import re
 from dataclasses import dataclass, field
@@ -360,19 +362,22 @@ PRIVATE_SWAPS: dict[str, list[str]] = {
 }
 
 
+@functools.lru_cache(maxsize=None)
+def _phrase_zipf(phrase: str) -> float:
+    """wordfreq Zipf value of the rarest word of `phrase` (how common a synonym is, for the dictionaries
+    below)."""
+    from wordfreq import zipf_frequency
+
+    return min((zipf_frequency(word, "en") for word in phrase.split()), default=float("inf"))
+
+
 def build_private_dictionary(moby: dict[str, list[str]], mythes: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Deterministically derive the "private" spinner's tables: Moby+MyThes pairs where both sides are
     common words (at most 2 words per synonym, at most 12 synonyms per word, in source order), and the
     hand-written swaps not found in either thesaurus. Returns (thesaurus, phrase_table)."""
-    from wordfreq import zipf_frequency
-
-    common_cache: dict[str, bool] = {}
 
     def common(w: str) -> bool:
-        r = common_cache.get(w)
-        if r is None:
-            r = common_cache[w] = all(zipf_frequency(x, "en") >= 3.5 for x in w.split())
-        return r
+        return _phrase_zipf(w) >= 3.5
 
     thesaurus: dict[str, list[str]] = {}
     for source in (mythes, moby):
@@ -404,16 +409,7 @@ def build_frequent_dictionary(moby: dict[str, list[str]], mythes: dict[str, list
     "people", "firm" for "company"), which are not. Closeness: listed by both thesauri, or by Moby in
     both directions (a pair listed one way only is often loose: "people" -> "get"). One or two words
     each, Zipf >= `min_zipf`; the closer and then the more frequent first."""
-    from wordfreq import zipf_frequency
-
-    zipf: dict[str, float] = {}
-
-    def z(w: str) -> float:
-        v = zipf.get(w)
-        if v is None:
-            v = zipf[w] = min(zipf_frequency(x, "en") for x in w.split())
-        return v
-
+    z = _phrase_zipf
     out: dict[str, list[str]] = {}
     for key in sorted(set(moby) | set(mythes)):
         if " " in key or z(key) < min_zipf:
