@@ -29,12 +29,11 @@ def plain_page(title: str, text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from model import Detector
-    from training import thesauri
     from training.corpus import shared_dir
     from training.dataset import source_docs
     from training.frozen import FOLDS, HELD_OUT_FOLD
     from training.spinner import SPINNER_DICTIONARIES
-    from training.tables import assemble, build_lexical, count_texts
+    from training.tables import default_lexical, tables_from_texts
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=150)
@@ -47,10 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     det = Detector.load(args.model_dir)
     docs, _ = source_docs(shared, FOLDS)
-    counts = count_texts(d.text for d in docs if d.fold != HELD_OUT_FOLD)
-    lexical = build_lexical({"moby": thesauri.load_moby(), "mythes": thesauri.load_mythes(shared),
-                             "tortured": thesauri.load_tortured_pairs(shared)})
-    det.bundle["tables"] = assemble(counts, lexical, {"reference_tokens": counts.tokens})
+    det.bundle["tables"] = tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
+                                             default_lexical(shared))
     test = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")
             and len(d.text.split()) >= 150]
     random.Random(args.seed).shuffle(test)

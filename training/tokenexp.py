@@ -25,12 +25,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from model.signals.spun_phrases import swap_probabilities, token_matrix
     from model.tokens import tokenize
-    from training import thesauri
     from training import train as T
     from training.corpus import shared_dir
     from training.dataset import TRAIN_DICTIONARIES, source_docs
     from training.spinner import SPINNER_DICTIONARIES
-    from training.tables import assemble, build_lexical, count_texts
+    from training.tables import default_lexical, tables_from_texts
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--texts", type=int, default=200, help="fold-3 texts tested")
@@ -40,10 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared is absent")
         return 2
     docs, _ = source_docs(shared, 4)
-    counts = count_texts(d.text for d in docs if d.fold in (0, 1))
-    lexical = build_lexical({"moby": thesauri.load_moby(), "mythes": thesauri.load_mythes(shared),
-                             "tortured": thesauri.load_tortured_pairs(shared)})
-    tables = assemble(counts, lexical, {"reference_tokens": counts.tokens})
+    tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), default_lexical(shared))
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in set(TRAIN_DICTIONARIES) | set(DICTIONARIES)}
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, spinners, random.Random(1))
     model = T.fit_token_model([data[2]], 1)

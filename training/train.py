@@ -150,11 +150,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def train_default(args) -> int:
-    from training import thesauri
     from training.corpus import shared_dir
     from training.dataset import TRAIN_DICTIONARIES, build_samples, source_docs
     from training.spinner import SPINNER_DICTIONARIES
-    from training.tables import assemble, build_lexical, count_texts, merge_counts
+    from training.tables import assemble, count_texts, default_lexical, merge_counts
 
     shared = shared_dir()
     if shared is None:
@@ -168,8 +167,7 @@ def train_default(args) -> int:
     docs, pages = source_docs(shared, K, args.limit)
     print(f"[train] {len(docs)} source texts, {len(pages)} corpus pages, {K} folds", flush=True)
     counts = {k: count_texts(d.text for d in docs if d.fold == k) for k in range(K)}
-    lexical = build_lexical({"moby": thesauri.load_moby(), "mythes": thesauri.load_mythes(shared),
-                             "tortured": thesauri.load_tortured_pairs(shared)})
+    lexical = default_lexical(shared)
     desc = {"reference_tokens": sum(c.tokens for c in counts.values())}
     tables = {k: assemble(merge_counts([counts[j] for j in range(K) if j != k]), lexical, desc) for k in range(K)}
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)
