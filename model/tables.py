@@ -8,6 +8,9 @@
 - `inverse thesaurus`: hashed spun form (one word or a two-word phrase) -> candidate original words,
   taken from several thesauri (Moby, WordNet/MyThes, tortured-phrase pairs). Originals are common
   words, kept as strings so that evidence can name the likely original.
+- `vectors`: hashed word -> unit word vector (float16) from the reference corpus's co-occurrences
+  (PPMI + truncated SVD, see `training/tables.py`), for the topical fit of a word in its text
+  (`model/coherence.py`). Empty in tables built without them.
 
 Built by `training/tables.py` (during `make train`) as sorted key arrays. Lookups go through a hash
 index derived from those arrays at first use (`_KeyIndex`; ~0.15 s and 32 MB for the bundled tables):
@@ -16,7 +19,7 @@ one or two probes per query instead of a binary search over 1.6M keys, whose cac
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -122,6 +125,8 @@ class ReferenceTables:
     inv_phrase_orig_: np.ndarray
     total_tokens_: int
     description_: dict
+    vec_keys_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))   # uint32 sorted word hashes
+    vec_: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))  # unit vectors, row per key
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the fields only: the derived indexes are rebuilt at first use, so artifacts keep
@@ -129,6 +134,12 @@ class ReferenceTables:
         state = dict(self.__dict__)
         state.pop(_CACHE, None)
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Tables pickled before word vectors existed load with none."""
+        self.__dict__.update(state)
+        self.__dict__.setdefault("vec_keys_", np.zeros(0, np.uint32))
+        self.__dict__.setdefault("vec_", np.zeros((0, 0), np.float16))
 
     def _index(self, name: str, keys: np.ndarray, payload: np.ndarray | None, fill: Any) -> _KeyIndex | None:
         """The hash index `name` of `keys` (payload: `payload`, or the key positions when None), built
@@ -169,6 +180,20 @@ class ReferenceTables:
     def support(self, keys: np.ndarray) -> np.ndarray:
         """How established each word pair is (see module doc); 0 = never seen."""
         return self._lookup("support", self.pair_keys_, self.pair_support_, keys).astype(np.float64) / 10.0
+
+    def vectors(self) -> np.ndarray:
+        """`vec_` as float32, converted once (stored as float16 to halve the artifact)."""
+        cache = self.__dict__.setdefault(_CACHE, {})
+        entry = cache.get("vectors32")
+        if entry is None or entry[0] is not self.vec_:
+            entry = cache["vectors32"] = (self.vec_, self.vec_.astype(np.float32))
+        return entry[1]
+
+    def vector_rows(self, hashes: np.ndarray) -> np.ndarray:
+        """Row of `vec_` for each word hash, -1 for words without a vector."""
+        if len(self.vec_keys_) == 0:
+            return np.full(len(hashes), -1, dtype=np.int64)
+        return self._positions("vectors", self.vec_keys_, hashes).astype(np.int64)
 
     def candidates(self, spun_keys: np.ndarray, phrase: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(query index, original index) for every candidate original of each query key."""

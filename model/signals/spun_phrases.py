@@ -12,8 +12,9 @@ Score of a candidate original o for word w, per side whose neighbour n is joined
 - support(w, n)). Summed over both sides. support is how established a pair is: log10 per billion
 words, from Google's web bigrams and the reference corpus; 0 when never seen. The swap model also gets
 each token's best context-fit ratio, log P(n | o) - log P(n | w) on each side (Golding & Roth's
-confusion-set comparison, which counts even when (w, n) is attested), and whether the text uses the
-original with the same neighbours elsewhere.
+confusion-set comparison, which counts even when (w, n) is attested), whether the text uses the
+original with the same neighbours elsewhere, and how well the word and its candidate originals fit the
+topic of the text (`model/coherence.py`: a sense-blind synonym is often off-topic).
 
 Dictionary-free footprints complement it: pairs of common words never seen together, half-spelled
 numbers ("three,000"), broken fixed expressions ("as properly"), and unusually rare word choice.
@@ -25,6 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from model import coherence
 from model import patterns as P
 from model.tables import ReferenceTables
 from model.tokens import Tokens, pair_keys, tokenize
@@ -191,7 +193,7 @@ TOKEN_FEATURES = (
     "n_candidates", "capital_mid", "function_word", "is_num", "length", "skip_sup",
     "orig_zipf_gap", "unseen_window", "name_run", "fit_ratio", "fit_ratio_min_side",
     "orig_in_text",
-)
+) + coherence.FEATURES
 
 
 def token_matrix(tok: Tokens, tables: ReferenceTables,
@@ -199,7 +201,8 @@ def token_matrix(tok: Tokens, tables: ReferenceTables,
     """Per-token features for the learned swap model (TOKEN_FEATURES), plus best originals and spans.
 
     Everything is relative to reference statistics, nothing to a particular spinner's dictionary except
-    `inv_gain` (the inverse-thesaurus score above) and `n_candidates`. `stats`: `text_stats` of the
+    `inv_gain` (the inverse-thesaurus score above), `n_candidates` and the candidates' topical fit
+    (`model/coherence.py`). `stats`: `text_stats` of the
     text, when the caller has them already."""
     n = len(tok)
     h = tok.hashes
@@ -243,9 +246,11 @@ def token_matrix(tok: Tokens, tables: ReferenceTables,
     # runs of capitalised words are names, whose pairs are often unseen in legitimate text
     cap = tok.capital
     name_run = (cap & (np.r_[False, cap[:-1]] & left_ok | np.r_[cap[1:], False] & right_ok)) if n else cap
-    X = np.column_stack([zipf, z_l, z_r, sup_l, sup_r, exp_l, exp_r, sup_ll, sup_rr, gain, n_cand,
-                         capital_mid, func, is_num, length, skip, gap, window, name_run, ratio,
-                         ratio_min, in_doc]).astype(np.float32)
+    base = np.column_stack([zipf, z_l, z_r, sup_l, sup_r, exp_l, exp_r, sup_ll, sup_rr, gain, n_cand,
+                            capital_mid, func, is_num, length, skip, gap, window, name_run, ratio,
+                            ratio_min, in_doc]).astype(np.float32)
+    # the topical fit only where the swap model will look (it is the costly part for long texts)
+    X = np.hstack([base, coherence.coherence_matrix(h, tables, np.flatnonzero(candidate_mask(base)))])
     return X, best_o, span
 
 

@@ -1,0 +1,68 @@
+"""coherence: how well each word fits the topic of its text, against the words it may have replaced.
+
+A spinner picks a synonym without regard to sense: "compound" for "complex" in an article about
+matrices, "human body" for "form", "coverage" for "policy". The synonym is off-topic in its text
+where the word it replaced was on-topic. This is the lexical-cohesion test for real-word errors
+(malapropisms) of Hirst & St-Onge (1998) and Hirst & Budanitsky (2005). Here relatedness is the cosine
+of distributional word vectors (`ReferenceTables.vectors`, PPMI + SVD), not WordNet paths.
+
+Per token, against the centroid of the other words' vectors in the text:
+- `topic_fit`: the cosine of the word's own vector with it;
+- `topic_best`: the best cosine among the word's candidate originals (the inverse thesaurus's, as in
+  `spun_phrases`);
+- `topic_gain`: `topic_best - topic_fit`, how much better the best original fits than the word.
+A value is NaN where the word or every candidate lacks a vector, and for tokens the caller does not
+ask about; the swap model's trees take NaN as missing. (A centroid of the words within a sentence or so
+of the token did no better in `training/tokenexp.py` and cost three times as much.)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model.tables import ReferenceTables
+
+FEATURES = ("topic_fit", "topic_gain", "topic_best")
+
+
+def _unit_rows(m: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(m, axis=1, keepdims=True)
+    return np.divide(m, norm, out=np.zeros_like(m), where=norm > 0)
+
+
+def _best_per_query(qi: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Largest value per query index (NaN for queries without one); `qi` sorted, as
+    `ReferenceTables.candidates` returns it."""
+    best = np.full(n, np.nan)
+    if len(qi):
+        starts = np.flatnonzero(np.r_[True, qi[1:] != qi[:-1]])
+        best[qi[starts]] = np.maximum.reduceat(values, starts)
+    return best
+
+
+def coherence_matrix(hashes: np.ndarray, tables: ReferenceTables, which: np.ndarray | None = None) -> np.ndarray:
+    """(len(hashes), len(FEATURES)) float32 matrix of the features above for the tokens `which` (all
+    by default; the others stay NaN). All NaN when the tables have no vectors. The centroid always
+    uses every token of the text."""
+    n = len(hashes)
+    out = np.full((n, len(FEATURES)), np.nan, dtype=np.float32)
+    which = np.arange(n) if which is None else np.asarray(which, dtype=np.int64)
+    if n == 0 or len(which) == 0 or tables.vec_.size == 0:
+        return out
+    vecs = tables.vectors()
+    rows = tables.vector_rows(hashes)
+    has = rows >= 0
+    total = vecs[rows[has]].sum(axis=0)
+    mine = np.zeros((len(which), vecs.shape[1]), dtype=np.float32)
+    mine_has = has[which]
+    mine[mine_has] = vecs[rows[which][mine_has]]
+    topic = _unit_rows(total[None, :] - mine)                      # the other words of the text
+    qi, oi = tables.candidates(hashes[which])
+    o_rows = tables.vector_rows(tables.orig_hashes_[oi]) if len(oi) else np.zeros(0, np.int64)
+    ok = o_rows >= 0
+    qi = qi[ok]
+    fit = np.where(mine_has, np.einsum("ij,ij->i", mine, topic), np.nan)
+    best = _best_per_query(qi, np.einsum("ij,ij->i", vecs[o_rows[ok]], topic[qi]), len(which))
+    out[which, 0] = fit
+    out[which, 1] = best - fit
+    out[which, 2] = best
+    return out

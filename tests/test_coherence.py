@@ -1,0 +1,120 @@
+"""Topical fit of words and of their candidate originals (model/coherence.py), and the word vectors
+`make train` derives for it (training/tables.py), over small hand-made tables and texts."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import coherence as C
+from model.tables import ReferenceTables
+from model.tokens import tokenize, word_hash
+
+# two topics in a 3-d space: mathematics along x, chemistry along y (z: a little of everything)
+VECTORS = {"matrix": (1.0, 0.0, 0.2), "conjugate": (0.9, 0.1, 0.2), "eigenvalue": (1.0, 0.05, 0.1),
+           "complex": (0.8, 0.3, 0.3), "compound": (0.1, 1.0, 0.2), "acid": (0.0, 1.0, 0.1),
+           "reacted": (0.1, 0.9, 0.2), "solution": (0.3, 0.8, 0.3)}
+INVERSE = {"compound": ["complex"]}     # "compound" is listed as a synonym of "complex"
+MATHS_SPUN = "The compound conjugate of the matrix has the same eigenvalue."
+MATHS_PLAIN = "The complex conjugate of the matrix has the same eigenvalue."
+CHEMISTRY = "The compound reacted with the acid and the solution turned blue."
+
+
+def _hashes(words) -> np.ndarray:
+    return np.array([word_hash(w) for w in words], dtype=np.uint32)
+
+
+def _tables(vectors: dict[str, tuple[float, ...]] | None = VECTORS) -> ReferenceTables:
+    originals = sorted({o for origs in INVERSE.values() for o in origs})
+    ik = _hashes(INVERSE)
+    io = np.argsort(ik)
+    lists = [[originals.index(o) for o in INVERSE[w]] for w in INVERSE]
+    extra = {}
+    if vectors:
+        vk = _hashes(vectors)
+        vo = np.argsort(vk)
+        v = np.array(list(vectors.values()), dtype=np.float64)
+        v /= np.linalg.norm(v, axis=1, keepdims=True)
+        extra = {"vec_keys_": vk[vo], "vec_": v[vo].astype(np.float16)}
+    return ReferenceTables(
+        zipf_keys_=np.zeros(0, np.uint32), zipf_vals_=np.zeros(0, np.uint8),
+        pair_keys_=np.zeros(0, np.uint32), pair_support_=np.zeros(0, np.uint8),
+        inv_keys_=ik[io], inv_ptr_=np.cumsum([0] + [len(lists[i]) for i in io]).astype(np.int32),
+        inv_orig_=np.array([i for k in io for i in lists[k]], np.int32),
+        orig_words_=originals, orig_hashes_=_hashes(originals),
+        inv_phrase_keys_=np.zeros(0, np.uint32), inv_phrase_ptr_=np.zeros(1, np.int32),
+        inv_phrase_orig_=np.zeros(0, np.int32), total_tokens_=1, description_={}, **extra)
+
+
+def _row(text: str, word: str, tables: ReferenceTables) -> dict[str, float]:
+    tok = tokenize(text)
+    m = C.coherence_matrix(tok.hashes, tables)
+    return dict(zip(C.FEATURES, m[tok.words.index(word)].tolist()))
+
+
+def test_off_topic_synonym_gains_from_its_original() -> None:
+    row = _row(MATHS_SPUN, "compound", _tables())
+    assert row["topic_gain"] > 0.3                       # "complex" fits a text about matrices far better
+    assert row["topic_best"] > row["topic_fit"]
+
+
+def test_on_topic_word_with_the_same_candidate_does_not_gain() -> None:
+    row = _row(CHEMISTRY, "compound", _tables())         # near miss: same word, same candidate, chemistry
+    assert row["topic_gain"] < 0
+    assert row["topic_fit"] > 0.8
+
+
+def test_words_without_vectors_or_candidates_are_missing() -> None:
+    tables = _tables()
+    row = _row(MATHS_PLAIN, "complex", tables)           # has a vector, no candidate original
+    assert row["topic_fit"] > 0.8 and np.isnan(row["topic_gain"]) and np.isnan(row["topic_best"])
+    assert all(np.isnan(v) for v in _row(MATHS_PLAIN, "same", tables).values())   # no vector at all
+
+
+def test_tables_without_vectors_give_nan() -> None:
+    tok = tokenize(MATHS_SPUN)
+    assert np.isnan(C.coherence_matrix(tok.hashes, _tables(None))).all()
+
+
+def test_only_the_requested_tokens_are_scored_with_the_whole_text_as_context() -> None:
+    tables = _tables()
+    tok = tokenize(MATHS_SPUN)
+    full = C.coherence_matrix(tok.hashes, tables)
+    i = tok.words.index("compound")
+    part = C.coherence_matrix(tok.hashes, tables, np.array([i]))
+    np.testing.assert_array_equal(part[i], full[i])
+    others = np.delete(np.arange(len(tok)), i)
+    assert np.isnan(part[others]).all() and not np.isnan(full[tok.words.index("matrix")]).all()
+
+
+def test_word_vectors_put_words_of_one_topic_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    from training import tables as TT
+
+    monkeypatch.setattr(TT, "VEC_DIM", 2)
+    monkeypatch.setattr(TT, "VEC_MIN_COUNT", 5)
+    maths = "matrix eigenvalue conjugate vector".split()
+    chem = "acid reacted solution molecule".split()
+    rng = np.random.default_rng(0)
+    texts = [" ".join(rng.permutation(topic * 3)) for topic in (maths, chem) for _ in range(20)]
+    vocab = np.unique(_hashes(maths + chem + ["rare"]))
+    counts = TT.count_texts(texts, vocab)
+    assert counts.cooc.shape == (len(vocab), len(vocab))
+    keys, vec = TT.word_vectors(counts, vocab)
+    assert vec.dtype == np.float16 and len(keys) == 8                 # "rare" never occurs: no vector
+    v = {w: vec[np.searchsorted(keys, word_hash(w))].astype(np.float64) for w in maths + chem}
+    assert v["matrix"] @ v["eigenvalue"] > 0.9
+    assert v["matrix"] @ v["acid"] < 0.5
+    merged = TT.merge_counts([counts, TT.count_texts(texts, vocab)])
+    assert merged.cooc.sum() == 2 * counts.cooc.sum()
+
+
+def test_tables_pickled_without_vectors_load_with_none() -> None:
+    import pickle
+
+    old = _tables(None)
+    state = old.__getstate__()
+    del state["vec_keys_"], state["vec_"]                 # as pickled before the fields existed
+    loaded = ReferenceTables.__new__(ReferenceTables)
+    loaded.__setstate__(state)
+    assert loaded.vec_.size == 0 and len(loaded.vector_rows(np.array([1, 2], np.uint32))) == 2
+    assert np.isnan(C.coherence_matrix(tokenize(MATHS_SPUN).hashes, loaded)).all()
+    assert pickle.loads(pickle.dumps(_tables())).vec_.shape == (len(VECTORS), 3)
