@@ -349,3 +349,25 @@ def test_operator_flow_data_evalset_threshold_report_gate(tmp_path: Path) -> Non
     assert gate_decision(current, dict(current)).passed
     worse = gate_metrics(y, [1.0 - v for v in s], choice.threshold, evalset=digest)
     assert not gate_decision(current, worse).passed
+
+
+def _card(tmp_path: Path, figures: dict, version: str = "v1") -> Path:
+    (tmp_path / "model_card.json").write_text(json.dumps({"version": version, "gate": {"candidate": figures}}))
+    return tmp_path
+
+
+def test_recorded_figures_stand_in_for_a_model_that_cannot_score(tmp_path: Path) -> None:
+    recorded = metrics(0.0, 0.678, n_ham=689, n_spam=873, evalset="abc")
+    current = gate.recorded_figures(_card(tmp_path, recorded), "abc")
+    assert current is not None and current["fpr"] == 0.0 and "v1" in current["source"]
+    # 2 false positives of 689 against a recorded 0: just outside the two-SE margin, so refused
+    assert not gate_decision(current, metrics(2 / 689, 0.693, n_ham=689, n_spam=873, evalset="abc")).passed
+    assert gate_decision(current, metrics(1 / 689, 0.693, n_ham=689, n_spam=873, evalset="abc")).passed
+
+
+def test_recorded_figures_of_another_eval_set_or_a_broken_card_are_not_used(tmp_path: Path) -> None:
+    assert gate.recorded_figures(_card(tmp_path, metrics(0.0, 0.7, evalset="abc")), "other") is None
+    assert gate.recorded_figures(_card(tmp_path, {"fpr": 0.0}), "abc") is None          # incomplete
+    (tmp_path / "model_card.json").write_text("{not json")
+    assert gate.recorded_figures(tmp_path, "abc") is None
+    assert gate.recorded_figures(tmp_path / "missing", "abc") is None

@@ -43,7 +43,7 @@ def per_kind_table(meta: list[dict], y: np.ndarray, s: np.ndarray, thr: float) -
 
 def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
                          test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict) -> int:
-    from training.gate import gate_decision, gate_metrics, promote_atomically
+    from training.gate import gate_decision, gate_metrics, promote_atomically, recorded_figures
     from training.report import write_report
     from training.threshold import choose_threshold
 
@@ -86,8 +86,13 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
         cur_scores = score_pages(current_det, eval_pages)
         current = gate_metrics(gy, cur_scores, current_det.threshold, evalset=evalset_id)
     except ArtifactError as exc:
-        print(f"[gate] no usable current model ({exc}); the candidate is the first", flush=True)
-        current = None
+        current = recorded_figures(args.model_dir, evalset_id)
+        if current is None:
+            print(f"[gate] no usable current model ({exc}) and no figures of it on this eval set; the candidate "
+                  f"is the first", flush=True)
+        else:
+            print(f"[gate] the current model cannot score here ({exc}); comparing with the figures its card "
+                  f"recorded on this eval set", flush=True)
     decision = gate_decision(current, candidate)
     card = {
         "name": "unspun", "version": version, "created": now.isoformat(), "seed": args.seed,

@@ -15,6 +15,10 @@ add-one smoothing keeps 0 false positives from pretending to be a zero-noise mea
 a different eval set (different ``evalset`` digest, or different n_ham / n_spam) are refused: the numbers would
 not be comparable.
 
+When the current model cannot score the eval set (its artifact is missing, corrupt, or was built for other
+features than this code computes), `recorded_figures` stands in for it: the figures its model card recorded
+on the same eval set when it was promoted. Only without those is the candidate treated as the first model.
+
 `promote_atomically` then installs the candidate's files. See its docstring for why the order is safe.
 """
 from __future__ import annotations
@@ -107,6 +111,23 @@ def gate_decision(current: Mapping[str, Any] | None, candidate: Mapping[str, Any
     passed = ok and fpr_ok and rec_ok
     return GateDecision(passed, reasons, _table(current, candidate, fm, rm), fm, rm,
                         details={"fpr_ok": fpr_ok, "recall_ok": rec_ok, "comparable": ok})
+
+
+def recorded_figures(model_dir: Path, evalset: str) -> dict[str, Any] | None:
+    """The eval-set figures the installed model's card recorded at its promotion (`gate.candidate`), if they
+    were measured on `evalset` and are complete; None otherwise (no card, unreadable, other eval set)."""
+    import json
+
+    try:
+        card = json.loads((Path(model_dir) / "model_card.json").read_text(encoding="utf-8"))
+        figures = dict(card["gate"]["candidate"])
+        _check(figures, "recorded")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if figures.get("evalset") != evalset:
+        return None
+    figures["source"] = f"model card of {card.get('version', '?')} (recorded at its promotion)"
+    return figures
 
 
 def _check(d: Mapping[str, Any], who: str) -> None:
