@@ -33,7 +33,10 @@ from model.tokens import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "data-cache"
-TARGET_FPR = 0.005
+# Out-of-fold FPR the threshold is set to. The issues' limit for real pages is 0.5%; set exactly there,
+# the rate on new pages exceeds it about half the time. One standard error of the out-of-fold estimate
+# (~0.09 pp on ~6,200 hams) below the limit leaves a margin.
+TARGET_FPR = 0.004
 TOKEN_TEXTS_PER_FOLD = 1200
 TOKEN_NEGATIVE_SHARE = 0.5     # share of non-swap candidate tokens the token model is fitted on
 
