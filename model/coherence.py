@@ -40,10 +40,12 @@ def _best_per_query(qi: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return best
 
 
-def coherence_matrix(hashes: np.ndarray, tables: ReferenceTables, which: np.ndarray | None = None) -> np.ndarray:
-    """(len(hashes), len(FEATURES)) float32 matrix of the features above for the tokens `which` (all
-    by default; the others stay NaN). All NaN when the tables have no vectors. The centroid always
-    uses every token of the text."""
+def coherence_matrix(hashes: np.ndarray, tables: ReferenceTables, which: np.ndarray | None = None,
+                     candidates: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """(len(hashes), len(FEATURES)) float32 matrix of the features above for the tokens `which`
+    (ascending indices; all by default; the others stay NaN). All NaN when the tables have no vectors.
+    The centroid always uses every token of the text. `candidates`: `tables.candidates(hashes)`, when
+    the caller has them already."""
     n = len(hashes)
     out = np.full((n, len(FEATURES)), np.nan, dtype=np.float32)
     which = np.arange(n) if which is None else np.asarray(which, dtype=np.int64)
@@ -57,7 +59,11 @@ def coherence_matrix(hashes: np.ndarray, tables: ReferenceTables, which: np.ndar
     mine_has = has[which]
     mine[mine_has] = vecs[rows[which][mine_has]]
     topic = _unit_rows(total[None, :] - mine)                      # the other words of the text
-    qi, oi = tables.candidates(hashes[which])
+    qi, oi = tables.candidates(hashes) if candidates is None else candidates
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[which] = np.arange(len(which))
+    asked = slot[qi] >= 0
+    qi, oi = slot[qi[asked]], oi[asked]                            # still ascending: `which` is
     o_rows = tables.vector_rows(tables.orig_hashes_[oi]) if len(oi) else np.zeros(0, np.int64)
     ok = o_rows >= 0
     qi = qi[ok]

@@ -121,8 +121,10 @@ class TokenScores(NamedTuple):
     in_doc: np.ndarray
 
 
-def token_scores(tok: Tokens, tables: ReferenceTables, stats: TextStats) -> TokenScores:
-    """Score every token against every candidate original (see module doc and `TokenScores`)."""
+def token_scores(tok: Tokens, tables: ReferenceTables, stats: TextStats,
+                 candidates: tuple[np.ndarray, np.ndarray] | None = None) -> TokenScores:
+    """Score every token against every candidate original (see module doc and `TokenScores`).
+    `candidates`: `tables.candidates(tok.hashes)`, when the caller has them already."""
     n = len(tok)
     h = tok.hashes
     best = np.zeros(n)
@@ -177,7 +179,7 @@ def token_scores(tok: Tokens, tables: ReferenceTables, stats: TextStats) -> Toke
         best_o[qs[better]] = os_[better]
         span[qs[better]] = width
 
-    qi, oi = tables.candidates(h)
+    qi, oi = tables.candidates(h) if candidates is None else candidates
     n_cand = np.bincount(qi, minlength=n).astype(np.float64)
     score_candidates(qi, oi, 1)
     # two-word spun forms ("point out" for "state"): tokens (i, i+1) joined by a space
@@ -230,7 +232,8 @@ def token_matrix(tok: Tokens, tables: ReferenceTables,
     if n > 2:
         ok = left_ok[1:-1] & right_ok[1:-1]
         skip[1:-1] = np.where(ok, tables.support(pair_keys(h[:-2], h[2:])), -1.0)
-    gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables, stats)
+    cands = tables.candidates(h)                    # one-word candidate originals, shared with coherence
+    gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables, stats, cands)
     words = tok.words
     func = np.fromiter((w in P.FUNCTION_WORDS for w in words), bool, n)
     is_num = np.fromiter((w == "<num>" for w in words), bool, n)
@@ -250,7 +253,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables,
                             capital_mid, func, is_num, length, skip, gap, window, name_run, ratio,
                             ratio_min, in_doc]).astype(np.float32)
     # the topical fit only where the swap model will look (it is the costly part for long texts)
-    X = np.hstack([base, coherence.coherence_matrix(h, tables, np.flatnonzero(candidate_mask(base)))])
+    X = np.hstack([base, coherence.coherence_matrix(h, tables, np.flatnonzero(candidate_mask(base)), cands)])
     return X, best_o, span
 
 
