@@ -43,6 +43,7 @@ class Block:
     links: list[tuple[str, str]]      # (anchor text, href)
     index: int = 0
     main: bool = False
+    root: int = -1                    # innermost boilerplate element around it (an index of Page.roots), -1 none
 
     @property
     def words(self) -> int:
@@ -71,10 +72,20 @@ class Page:
     main_first: int = 0               # index of the first main block
     main_last: int = -1               # index of the last main block
     reasons: list[str] = field(default_factory=list)
+    roots: list["BoilerRoot"] = field(default_factory=list)   # elements that made blocks boilerplate
 
     @property
     def all_text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
+
+
+@dataclass
+class BoilerRoot:
+    """An element that makes its blocks boilerplate: by its tag (nav, footer...) or by its names."""
+
+    parent: int                       # the boilerplate element around it, -1 none
+    tokens: tuple[str, ...]           # what makes it boilerplate: "<tag>" or its boilerplate name tokens
+    cleared: bool = False             # judged a misnamed wrapper of the content (see _clear_misnamed_wrappers)
 
 
 class _Acc:
@@ -141,27 +152,36 @@ def _is_separator(char: str) -> bool:
     return char.isspace() or char == "_" or char == "-"
 
 
-_BOILER_NAMES: dict[str, bool] = {}     # _names_are_boiler's answer by class/id/role string: they repeat
+_BOILER_NAMES: dict[str, tuple[str, ...]] = {}  # _boiler_tokens_of's answer by class/id/role string: they repeat
 _BOILER_NAMES_MAX = 20_000              # entries kept at most (the memo is emptied when full)
 _BOILER_NAMES_MAX_KEY = 200             # longer strings are not kept
 
 
-def _is_boiler(node, tag: str) -> bool:
-    """Whether an element (of tag name `tag`) is boilerplate by its tag or its class/id/role names."""
+def _boiler_tokens_of(node, tag: str) -> tuple[str, ...]:
+    """What makes an element (of tag name `tag`) boilerplate: ("<tag>",) for a boilerplate tag, else the
+    tokens of its class/id/role names that name boilerplate (see _boiler_tokens); () when it is not."""
     if tag in P.BOILERPLATE_TAGS:
-        return True
+        return ("<" + tag + ">",)
     attrs = node.attributes
     if not attrs:
-        return False
+        return ()
     names = (attrs.get("class") or "") + " " + (attrs.get("id") or "") + " " + (attrs.get("role") or "")
-    hit = _BOILER_NAMES.get(names)
-    if hit is None:
-        hit = _names_are_boiler(names)
+    tokens = _BOILER_NAMES.get(names)
+    if tokens is None:
+        tokens = _boiler_tokens(names) if _names_are_boiler(names) else ()
         if len(names) <= _BOILER_NAMES_MAX_KEY:
             if len(_BOILER_NAMES) >= _BOILER_NAMES_MAX:
                 _BOILER_NAMES.clear()
-            _BOILER_NAMES[names] = hit
-    return hit
+            _BOILER_NAMES[names] = tokens
+    return tokens
+
+
+def _boiler_tokens(names: str) -> tuple[str, ...]:
+    """The class/id/role tokens of `names` that name boilerplate on their own ("has-sidebar"), WordPress's
+    taxonomy classes of a post ("tag-economy" beside "hentry") left out."""
+    if P.WP_POST_CLASS.search(names):
+        names = P.WP_TAXONOMY_CLASS.sub(" ", names)
+    return tuple(dict.fromkeys(t.lower() for t in names.split() if _names_are_boiler(t)))
 
 
 def _site_tokens(url: str, tree=None) -> frozenset[str]:
@@ -256,14 +276,16 @@ def parse_page(html: str, url: str | None = None) -> Page:
     html_node = tree.root
     if html_node is not None and html_node.attributes:
         lang_attr = (html_node.attributes.get("lang") or "")[:16]
-    blocks, n_tags, n_links, truncated = _walk(root) if root is not None else ([], 0, 0, False)
+    blocks, roots, n_tags, n_links, truncated = _walk(root) if root is not None else ([], [], 0, 0, False)
     page = Page(blocks=blocks, main_text="", title=title, url=url, lang_attr=lang_attr,
                 site_tokens=_site_tokens(url, tree), html_chars=len(html), n_tags=n_tags, n_links=n_links,
-                truncated=truncated)
+                truncated=truncated, roots=roots)
     if truncated:
         page.reasons.append("page_truncated")
     if flattened:
         page.reasons.append("deep_nesting_flattened")
+    if _clear_misnamed_wrappers(page):
+        page.reasons.append("boilerplate_named_wrapper_kept")
     _select_main(page)
     return page
 
@@ -317,8 +339,8 @@ def _static_tag_ids() -> tuple[dict[int, int], dict[int, str]]:
 _KIND_BY_ID, _NAME_BY_ID = _static_tag_ids()
 
 
-def _walk(root) -> tuple[list[Block], int, int, bool]:
-    """Depth-first walk under `root`: (blocks, nodes visited, links, truncated).
+def _walk(root) -> tuple[list[Block], list[BoilerRoot], int, int, bool]:
+    """Depth-first walk under `root`: (blocks, boilerplate elements, nodes visited, links, truncated).
 
     The parser's hot loop, so written for speed, around what costs: every read of a node property is a
     call. Lexbor's own preorder traversal (C) gives the nodes, instead of a Python stack of per-element
@@ -338,6 +360,8 @@ def _walk(root) -> tuple[list[Block], int, int, bool]:
     n_links = 0
     truncated = False
     tag_now, boiler_now, heading_now = "body", False, False
+    roots: list[BoilerRoot] = []
+    root_now = -1                            # innermost boilerplate element (index in roots), -1 none
     anchor: list[str] | None = None          # [href, text parts...] of the open <a>
     kinds, names = _KIND_BY_ID, _NAME_BY_ID
 
@@ -346,7 +370,7 @@ def _walk(root) -> tuple[list[Block], int, int, bool]:
         nonlocal links, link_chars, total_chars, text_full, has_text
         text = " ".join("".join(parts).split())
         blocks.append(Block(text, tag_now, boiler_now, heading_now, min(link_chars, len(text)), links,
-                            len(blocks)))
+                            len(blocks), root=root_now))
         total_chars += len(text)
         text_full = total_chars > max_text_chars
         parts.clear()
@@ -396,21 +420,31 @@ def _walk(root) -> tuple[list[Block], int, int, bool]:
                     elif links:              # links whose text went to an inner block: dropped
                         links = []
                     tag = names.get(tag_id) or node.tag
-                    frames.append((last, _BLOCK, (tag_now, boiler_now, heading_now)))
+                    frames.append((last, _BLOCK, (tag_now, boiler_now, heading_now, root_now)))
                     end = last
-                    boiler_now = boiler_now or (tag not in _NO_BOILER_CHECK and _is_boiler(node, tag))
+                    # every boilerplate element is recorded, nested ones too: an outer one may be cleared
+                    tokens = () if tag in _NO_BOILER_CHECK else _boiler_tokens_of(node, tag)
+                    if tokens:
+                        roots.append(BoilerRoot(root_now, tokens))
+                        root_now = len(roots) - 1
+                        boiler_now = True
                     heading_now = tag in P.HEADING_TAGS
                     tag_now = tag
                     if last != this:         # it ends with the last node of its subtree
                         continue
                 elif kind == _ANCHOR:
-                    n_links += 1
-                    href = (node.attrs.get("href") or "")[:500]   # attrs: no dict of all attributes
-                    frames.append((last, _ANCHOR, anchor))
-                    end = last
-                    anchor = [href]
-                    if last != this:
-                        continue
+                    href = node.attrs.get("href")                 # attrs: no dict of all attributes
+                    if href is None:
+                        # a named anchor (<a name="top">), not a link: left unclosed, the parser would
+                        # otherwise make the rest of the page link text
+                        last = this
+                    else:
+                        n_links += 1
+                        frames.append((last, _ANCHOR, anchor))
+                        end = last
+                        anchor = [href[:500]]
+                        if last != this:
+                            continue
                 else:                        # skipped, or <br>/<hr>: nothing inside them counts
                     if kind == _BREAK:
                         if has_text:
@@ -432,7 +466,7 @@ def _walk(root) -> tuple[list[Block], int, int, bool]:
                     flush()
                 elif links:
                     links = []
-                tag_now, boiler_now, heading_now = saved
+                tag_now, boiler_now, heading_now, root_now = saved
             else:
                 text = " ".join("".join(anchor[1:]).split())
                 if text:
@@ -444,7 +478,56 @@ def _walk(root) -> tuple[list[Block], int, int, bool]:
             truncated = True
     if has_text:
         flush()
-    return blocks, visited, n_links, truncated
+    return blocks, roots, visited, n_links, truncated
+
+
+WRAPPER_SHARE = 0.5     # boilerplate names holding this share of a page's content name a wrapper
+
+
+def _clear_misnamed_wrappers(page: Page) -> bool:
+    """Un-mark boilerplate whose name wraps most of the page's content.
+
+    Names describe layout as often as role: WordPress puts "tag-<slug>" and "category-<slug>" on the
+    article element, themes put "has-sidebar" or "header-full-width" on the page wrapper, Elementor
+    puts every paragraph in an "elementor-widget-container". A boilerplate token (or tag) whose elements
+    hold WRAPPER_SHARE or more of the words of the page's content-like blocks (jusText's long, low-link
+    blocks; comment sections left out) names a wrapper on this page, not boilerplate; an element named
+    only by such tokens is not boilerplate (readability's unlikely-candidate names meet the same problem
+    with its "okMaybeItsACandidate" exception). Comment sections stay boilerplate. Link-heavy blocks stay
+    out of the main text anyway by their link density. Whether anything was un-marked."""
+    roots = page.roots
+    if not roots:
+        return False
+    in_comments = [any(P.COMMENT_NAMES.search(t) for t in r.tokens) for r in roots]
+    held: dict[str, int] = {}
+    total = 0
+    for block in page.blocks:
+        if block.words < MAIN_MIN_WORDS or block.link_density > MAIN_MAX_LINK_DENSITY:
+            continue
+        tokens: set[str] = set()
+        r = block.root
+        comment = False
+        while r >= 0:
+            comment = comment or in_comments[r]
+            tokens.update(roots[r].tokens)
+            r = roots[r].parent
+        if comment:
+            continue
+        total += block.words
+        for t in tokens:
+            held[t] = held.get(t, 0) + block.words
+    wrappers = {t for t, w in held.items() if total and w >= WRAPPER_SHARE * total}
+    cleared = False
+    for r, root in enumerate(roots):
+        if root.tokens and not in_comments[r] and wrappers.issuperset(root.tokens):
+            root.cleared = cleared = True
+    if cleared:
+        for block in page.blocks:
+            r = block.root
+            while r >= 0 and roots[r].cleared:
+                r = roots[r].parent
+            block.boiler = r >= 0
+    return cleared
 
 
 def _select_main(page: Page) -> None:

@@ -10,6 +10,12 @@ BOILERPLATE_ATTR = re.compile(
     r"share|sharing|social|comments?|related|recommend|promo|advert|ads?|sponsor|subscribe|newsletter|"
     r"masthead|header|topbar|toolbar|pagination|tags?|popular|trending|more-stories|read-more|footnote)"
     r"(?:$|[\s_-])", re.I)
+# WordPress post_class() output on the article element: its "tag-<slug>" and "category-<slug>" name
+# the post's taxonomy terms, not a tag list
+WP_POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|status-publish|type-post)(?:\s|$)")
+WP_TAXONOMY_CLASS = re.compile(r"(?:^|\s)(?:tag|category)-\S*", re.I)
+# Comment sections: boilerplate even when they hold most of a page's words (model/page.py)
+COMMENT_NAMES = re.compile(r"(?:^|[\s_-])(?:comments?|replies|discussion|disqus)(?:$|[\s_-])", re.I)
 BOILERPLATE_TAGS = frozenset({"nav", "footer", "aside", "header", "menu"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
                        "canvas", "video", "audio", "select", "button", "head", "title", "meta", "link"})

@@ -153,3 +153,57 @@ def test_many_nesting_tags_that_do_not_nest_deeply_are_left_alone():
     too_deep = "<i></i>" * 3_000 + "<DIV>" * (MAX_DEPTH + 2) + "x" + "</div>" * (MAX_DEPTH + 2)
     flat, dropped = flatten_deep_nesting(too_deep)
     assert dropped and flat.count("<DIV>") == MAX_DEPTH and flat.count("</div>") == MAX_DEPTH
+
+
+_BYLINE = "<div><p>Published by the Harbour Gazette newsroom on the first of March this year</p></div>"
+_PARAGRAPH = ("<p>The council approved the new budget for the harbour district after a long debate about "
+              "ferry fares, road repairs and the cost of the winter lighting scheme.</p>")
+
+
+def test_an_unclosed_named_anchor_is_not_a_link():
+    page = parse_page('<body><a name="top"></a><div><a name="intro">' + _PARAGRAPH * 3 + "</div></body>")
+    assert page.n_links == 0
+    assert "ferry fares" in page.main_text
+
+
+def test_an_unclosed_link_still_makes_link_text():  # near miss of the named anchor
+    page = parse_page('<body><div><a href="/elsewhere">' + _PARAGRAPH * 3 + "</div></body>")
+    assert page.n_links == 1
+    assert all(b.link_density > 0.9 for b in page.blocks if "ferry" in b.text)
+
+
+def test_wordpress_taxonomy_classes_on_the_article_are_not_boilerplate():
+    page = parse_page('<body>' + _BYLINE + '<article class="post-12 post type-post status-publish hentry category-local '
+                      'tag-ferry tag-budget">' + _PARAGRAPH * 4 + "</article></body>")
+    assert "ferry fares" in page.main_text
+    assert "boilerplate_named_wrapper_kept" not in page.reasons   # not boilerplate in the first place
+
+
+def test_a_tag_list_is_still_boilerplate():  # near miss: "tags" without WordPress's post classes
+    page = parse_page("<body><div>" + _PARAGRAPH * 4 + '</div><div class="tags"><p>Filed under harbour news, '
+                      "council meetings, ferry fares, winter lighting and road repairs</p></div></body>")
+    assert "ferry fares" in page.main_text
+    assert "Filed under" not in page.main_text
+
+
+def test_a_boilerplate_named_wrapper_of_the_content_is_kept_and_its_sidebar_is_not():
+    page = parse_page('<body><div class="page has-sidebar"><div>' + _PARAGRAPH * 4 + '</div>'
+                      '<div class="sidebar"><p>Sidebar: subscribe to the weekly newsletter for more council and '
+                      "harbour stories</p></div></div></body>")
+    assert "boilerplate_named_wrapper_kept" in page.reasons
+    assert "ferry fares" in page.main_text
+    assert "Sidebar" not in page.main_text
+
+
+def test_content_spread_over_many_widget_elements_is_kept():
+    widgets = "".join(f'<div class="elementor-widget-container">{_PARAGRAPH}</div>' for _ in range(5))
+    page = parse_page('<body><div class="menu"><p>Home</p></div>' + _BYLINE + widgets + "</body>")
+    assert page.main_text.count("ferry fares") == 5
+
+
+def test_a_long_comment_section_stays_boilerplate():  # near miss: most words, but comments
+    comment = ("<p>I was at the meeting and I think the councillors were right about the ferry fares, but "
+               "the lighting scheme is far too expensive for a town of this size.</p>")
+    page = parse_page("<body><div>" + _PARAGRAPH + '</div><div id="comments">' + comment * 8 + "</div></body>")
+    assert "ferry fares" in page.main_text
+    assert "I was at the meeting" not in page.main_text

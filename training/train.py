@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
     ap.add_argument("--target-fpr", type=float, default=TARGET_FPR)
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
+    ap.add_argument("--save-features", type=Path, default=None,
+                    help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
+                         "(for classifier experiments without recomputing features)")
     args = ap.parse_args(argv)
     if args.data is not None:
         from training.operator import train_operator
@@ -193,10 +196,21 @@ def train_default(args) -> int:
                                                                        for s in samples)).hexdigest()})
 
 
+def save_features(path: Path, samples, X: np.ndarray, y: np.ndarray, folds: np.ndarray) -> None:
+    """The page feature matrix and what each row is (kind, dictionary, spin rate, page type, source, id)."""
+    meta = {f: np.array([str(getattr(s, f)) for s in samples]) for f in ("id", "kind", "dictionary", "page_type", "source")}
+    rates = np.array([np.nan if s.spin_rate is None else s.spin_rate for s in samples])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, X=X, y=y, folds=folds, spin_rate=rates, feature_names=np.array(FEATURE_NAMES), **meta)
+    print(f"[train] features saved to {path}", flush=True)
+
+
 def finish(args, samples, X, y, folds, tables_all, token_all, t0: float, K: int, data_summary: dict) -> int:
     """Fit, choose the threshold on out-of-fold scores, report on the test fold, gate, promote."""
     from training.evaluation import evaluate_and_promote
 
+    if getattr(args, "save_features", None) is not None:
+        save_features(args.save_features, samples, X, y, folds)
     test = folds == K - 1
     train = ~test
     oof = np.zeros(len(y))
