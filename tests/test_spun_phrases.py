@@ -136,3 +136,34 @@ def test_head_of_tokens_equals_tokenising_up_to_the_cut():
     assert head.words == again.words
     for field in ("starts", "ends", "hashes", "joined", "capital"):
         assert np.array_equal(getattr(head, field), getattr(again, field)), field
+
+
+class _SwapModelOn:
+    """A stand-in swap model: probability 0.9 for the listed words, 0.1 for any other token it is asked
+    about (the real one is a fitted classifier over TOKEN_FEATURES)."""
+
+    def __init__(self, text: str, words: set[str], tables: ReferenceTables) -> None:
+        tok = tokenize(text)
+        X, _, _ = S.token_matrix(tok, tables)
+        mask = S.candidate_mask(X)
+        self.probs = np.array([0.9 if w in words else 0.1 for w, m in zip(tok.words, mask) if m])
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.column_stack([1 - self.probs, self.probs])
+
+
+def _type_counts(text: str, flagged: set[str], tables: ReferenceTables) -> tuple[float, float]:
+    feats, _ = S.compute(text, tables, token_model=_SwapModelOn(text, flagged, tables))
+    return feats["swap_p50_per100"], feats["swap_types_p50_per100"]
+
+
+def test_distinct_flagged_words_count_once_each(tables):
+    text = "The key reporters told the key capital, a key deal near the key ministers talks." + BODY
+    tokens, types = _type_counts(text, {"key"}, tables)
+    assert tokens == pytest.approx(4 * types)      # "key" flagged four times is one word type
+
+
+def test_different_flagged_words_count_as_many_types(tables):  # near miss of the repeated word
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    tokens, types = _type_counts(text, {"key", "prime", "main", "chief"}, tables)
+    assert tokens == types > 0

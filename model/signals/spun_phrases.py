@@ -51,7 +51,7 @@ SWAP_WINDOW = 50              # tokens per window for the densest stretch of swa
 MAX_EVIDENCE = 40
 FEATURES = (
     "swap_prob_mean", "swap_prob_top10", "swap_p50_per100", "swap_p80_per100", "swap_prob_sum_per100",
-    "swap_window_max", "swap_sentence_share",
+    "swap_window_max", "swap_sentence_share", "swap_types_p50_per100", "swap_types_p70_per100",
     "spun_strong_per100", "spun_weak_per100", "spun_score_sum_per100", "spun_top5_mean", "spun_sentence_share",
     "spun_capital_per100", "spun_phrase_per100", "unseen_common_pair_share", "double_unseen_per100",
     "rare_word_share", "mean_zipf", "half_spelled_numbers", "spelled_compounds", "broken_idioms_per1k",
@@ -378,6 +378,11 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
             "swap_window_max": float(np.convolve(prob, np.ones(SWAP_WINDOW), "valid").max()) if n >= SWAP_WINDOW
             else float(prob.sum()),
             "swap_sentence_share": len(set(sent[prob >= 0.5].tolist())) / n_sent,
+            # distinct words flagged: a legitimate text's false flags repeat (its jargon and names recur),
+            # a spinner's swaps are mostly different words (on 400 held-out texts spun at 3.5%, recall at 1%
+            # FPR 61% counting word types against 54% counting tokens)
+            "swap_types_p50_per100": float(len(np.unique(tok.hashes[prob >= 0.5]))) * per100,
+            "swap_types_p70_per100": float(len(np.unique(tok.hashes[prob >= 0.7]))) * per100,
         })
     rank = prob if prob is not None else scores
     floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG
