@@ -4,8 +4,8 @@ A quick loop for changing token features or the token model without a full `make
 tables from folds 0-1, a token model fitted on fold-2 texts (spun as `make train` spins them), tested on
 fold-3 texts unspun and spun at 3.5% and 5% by "private" (held out) and Moby. Prints, per dictionary,
 the share of swaps found at 0.1 / 0.3 / 1 false flags per 100 words of the unspun texts, and for the
-documents the ROC-AUC and the recall at 1% of unspun texts of a simple score (the swap probabilities
-summed per 100 words). This is how the token model's size and features were chosen (training/train.py);
+documents the ROC-AUC and the recall at 1% of unspun texts of two simple scores: the swap probabilities
+summed per 100 words ("sum"), and the distinct words of probability >= 0.5 per 100 words ("types"). This is how the token model's size and features were chosen (training/train.py);
 it takes about 5 minutes on 2 cores.
 """
 from __future__ import annotations
@@ -53,18 +53,21 @@ def main(argv: list[str] | None = None) -> int:
         X, _, _ = token_matrix(tok, tables)
         return tok, swap_probabilities(X, model)
 
-    ham = [probs(d.text[:20000])[1] for d in test]
-    ham_tokens = np.concatenate(ham)
-    ham_docs = np.array([p.sum() / len(p) * 100 for p in ham])
+    def doc_scores_of(tok, p) -> tuple[float, float]:  # noqa: ANN001
+        return p.sum() / len(p) * 100, len(np.unique(tok.hashes[p >= 0.5])) / len(p) * 100
+
+    ham = [probs(d.text[:20000]) for d in test]
+    ham_tokens = np.concatenate([p for _, p in ham])
+    ham_docs = np.array([doc_scores_of(tok, p) for tok, p in ham])
     rng = random.Random(11)
     for name in DICTIONARIES:
         swaps: list[float] = []
-        doc_scores: dict[float, list[float]] = {r: [] for r in RATES}
+        doc_scores: dict[float, list[tuple[float, float]]] = {r: [] for r in RATES}
         for rate in RATES:
             for d in test:
                 res = spinners[name].spin(d.text[:20000], rate, rng)
                 tok, p = probs(res.text)
-                doc_scores[rate].append(p.sum() / len(tok) * 100)
+                doc_scores[rate].append(doc_scores_of(tok, p))
                 if rate == RATES[-1]:
                     for c in res.changes:
                         idx = np.flatnonzero((tok.starts < c.end) & (tok.ends > c.start))
@@ -73,10 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         found = np.array(swaps)
         cells = [f"swaps found at {hr}/100 words: {(found > np.quantile(ham_tokens, 1 - hr / 100)).mean():.3f}"
                  for hr in HAM_RATES]
-        cut = np.quantile(ham_docs, 0.99)
-        for rate, scores in doc_scores.items():
-            auc = roc_auc_score(np.r_[np.zeros(len(ham_docs)), np.ones(len(scores))], np.r_[ham_docs, scores])
-            cells.append(f"{rate:.1%}: AUC {auc:.4f}, recall at 1% {(np.array(scores) > cut).mean():.3f}")
+        for k, score_name in enumerate(("sum", "types")):
+            cut = np.quantile(ham_docs[:, k], 0.99)
+            for rate, pairs in doc_scores.items():
+                scores = np.array(pairs)[:, k]
+                auc = roc_auc_score(np.r_[np.zeros(len(ham_docs)), np.ones(len(scores))], np.r_[ham_docs[:, k], scores])
+                cells.append(f"{score_name} {rate:.1%}: AUC {auc:.4f}, recall at 1% {(scores > cut).mean():.3f}")
         print(f"{name}: " + "; ".join(cells), flush=True)
     return 0
 

@@ -1,0 +1,21 @@
+import numpy as np
+
+from model.signals import FEATURE_NAMES
+from training.dataset import Sample
+from training.train import save_features
+
+
+def test_saved_features_keep_every_row_with_what_it_is(tmp_path):
+    samples = [Sample(id="a", html=b"<p>x</p>", label=0, kind="ham", group="g1", fold=0, source="s"),
+               Sample(id="b", html=b"<p>y</p>", label=1, kind="inplace_spun", group="g2", fold=3, source="s",
+                      spin_rate=0.035, dictionary="moby")]
+    X = np.arange(2 * len(FEATURE_NAMES), dtype=float).reshape(2, -1)
+    X[0, 1] = np.nan
+    path = tmp_path / "sub" / "f.npz"
+    save_features(path, samples, X, np.array([0, 1]), np.array([0, 3]))
+    got = np.load(path)
+    np.testing.assert_array_equal(got["X"], X)          # NaNs (missing features) survive
+    assert list(got["feature_names"]) == list(FEATURE_NAMES)
+    assert list(got["kind"]) == ["ham", "inplace_spun"] and list(got["dictionary"]) == ["", "moby"]
+    assert np.isnan(got["spin_rate"][0]) and got["spin_rate"][1] == 0.035
+    assert list(got["folds"]) == [0, 3] and list(got["y"]) == [0, 1]
