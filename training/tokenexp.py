@@ -5,8 +5,9 @@ tables from folds 0-1, a token model fitted on fold-2 texts (spun as `make train
 fold-3 texts unspun and spun at 3.5% and 5% by "private" (held out) and Moby. Prints, per dictionary,
 the share of swaps found at 0.1 / 0.3 / 1 false flags per 100 words of the unspun texts, and for the
 documents the ROC-AUC and the recall at 1% of unspun texts of two simple scores: the swap probabilities
-summed per 100 words ("sum"), and the distinct words of probability >= 0.5 per 100 words ("types"). This is how the token model's size and features were chosen (training/train.py);
-it takes about 5 minutes on 2 cores.
+summed per 100 words ("sum"), and the distinct words of probability >= 0.5 per 100 words ("types").
+This is how the token model's size and features were chosen (training/train.py); it takes about 5
+minutes on 2 cores.
 """
 from __future__ import annotations
 
