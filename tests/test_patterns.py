@@ -1,0 +1,45 @@
+"""Gated patterns (model/patterns.py): the gate only skips work, it never changes what is found."""
+from __future__ import annotations
+
+import pytest
+
+from model import patterns as P
+
+GATED = {"half": P.HALF_SPELLED_NUMBER, "compound": P.SPELLED_COMPOUND, "idioms": P.BROKEN_IDIOMS}
+TEXTS = [
+    "The bill would cost three,000 dollars and five.2 million more.",        # half-spelled numbers
+    "It costs 3,000 dollars, 5.2 million more; version 2.0 shipped.",        # digits: none
+    "Every single one hundred twenty times, One Hundred and Five of them.",   # compound + idiom
+    "A hundred people came; one hundred was the cap.",                       # "one hundred" only
+    "In Accordance to the rules, as properly as the on-line small business.",  # idioms, capitalised
+    "In accordance with the rules, as well as the online small business.",    # the intact forms
+    "\u0130n accordance to the plan, a\u017f properly, \u0131n buy to sell.",  # re.I folds to ASCII letters
+    "Seven,5 and ninety.99 and twenty,",                                      # tails at the end
+    "",
+]
+
+
+@pytest.mark.parametrize("name", GATED)
+@pytest.mark.parametrize("text", TEXTS)
+def test_gate_never_changes_the_matches(name, text):
+    gated = GATED[name]
+    assert gated.findall(text) == gated.pattern.findall(text)
+    assert [m.span() for m in gated.finditer(text)] == [m.span() for m in gated.pattern.finditer(text)]
+
+
+def test_gates_pass_on_the_footprints_they_guard():
+    assert P.HALF_SPELLED_NUMBER.findall(TEXTS[0]) == ["three,000", "five.2"]
+    assert P.SPELLED_COMPOUND.findall(TEXTS[2]) == ["one hundred twenty", "One Hundred and Five"]
+    assert [m.group() for m in P.BROKEN_IDIOMS.finditer(TEXTS[4])] == ["In Accordance to", "as properly",
+                                                                       "on-line small business"]
+    assert len(list(P.BROKEN_IDIOMS.finditer(TEXTS[6]))) == 3      # İn / aſ / ın: matched through the fold
+
+
+def test_gates_are_shut_on_ordinary_text():  # near misses of the footprints above: the pattern is not run
+    assert not P.HALF_SPELLED_NUMBER.gate(TEXTS[1])
+    assert not P.SPELLED_COMPOUND.gate("A thousand people came.")
+    assert not P.BROKEN_IDIOMS.gate(TEXTS[5])
+
+
+def test_folded_maps_what_ignorecase_maps():
+    assert P.folded("\u0130N A\u017f \u0131T \u212a") == "in as it k"
