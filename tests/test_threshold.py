@@ -132,3 +132,21 @@ def test_property_budget_met_and_no_lower_cut_meets_it(pairs: list[tuple[int, in
     lower = [v for v in np.unique(s) if v < c.threshold]
     if lower:                                             # the next cut down would exceed the budget
         assert confusion_at(y, s, max(lower))["fp"] > allowed
+
+
+def test_threshold_rows_leave_synthetic_hams_out():
+    from training.evaluation import threshold_rows
+
+    kinds = ["ham", "ham_layout", "ham_related", "inplace_spun", "ham_layout", "ham"]
+    y = np.array([0, 0, 0, 1, 0, 0])
+    train = np.array([True, True, True, True, True, False])
+    assert threshold_rows(kinds, y, train).tolist() == [True, False, True, True, False, False]
+
+
+def test_threshold_rows_keep_every_ham_when_none_is_real():  # near miss: only synthetic hams among the rows
+    from training.evaluation import threshold_rows
+
+    kinds = ["ham_layout", "farm_full", "ham_layout"]
+    y = np.array([0, 1, 0])
+    train = np.array([True, True, True])
+    assert threshold_rows(kinds, y, train).tolist() == [True, True, True]

@@ -41,13 +41,29 @@ def per_kind_table(meta: list[dict], y: np.ndarray, s: np.ndarray, thr: float) -
     return "\n".join(lines)
 
 
+def threshold_rows(kinds: list[str], y: np.ndarray, train: np.ndarray) -> np.ndarray:
+    """Rows the threshold is chosen on: the training folds' spams and real hams, synthetic hams left out.
+
+    The issues' false-positive limits are for real pages. Synthetic hams are flagged less often, so counting
+    them in the budget lets the real pages' rate run above it: model 2026.11.28-214305 at 0.40% out of fold
+    on all hams had 0.42% on real pages out of fold and 0.61% (6/991) on the test split. With no real hams
+    among the training rows (operator data of other kinds), every ham counts."""
+    from training.dataset import SYNTHETIC_HAM_KINDS
+
+    synthetic = np.array([k in SYNTHETIC_HAM_KINDS for k in kinds], dtype=bool) & (y == 0)
+    if not (train & (y == 0) & ~synthetic).any():
+        return train.copy()
+    return train & ~synthetic
+
+
 def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
                          test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict) -> int:
     from training.gate import gate_decision, gate_metrics, promote_atomically, recorded_figures
     from training.report import write_report
     from training.threshold import choose_threshold
 
-    choice = choose_threshold(y[train], oof[train], target_fpr=args.target_fpr, ham_weight=2.0)
+    rows = threshold_rows([smp.kind for smp in samples], y, train)
+    choice = choose_threshold(y[rows], oof[rows], target_fpr=args.target_fpr, ham_weight=2.0)
     thr = float(choice.threshold)
     bundle["threshold"] = thr
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -58,8 +74,11 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     tmeta = [meta[i] for i in test_idx]
     ty = y[test]
     out = Path(getattr(args, "reports", REPORTS)) / version
-    extra = "## Threshold policy\n\n" + choice.to_markdown() + "\n\n## By kind and spin rate (test split)\n\n" + \
-        per_kind_table(tmeta, ty, test_scores, thr)
+    n_left_out = int((train & ~rows).sum())
+    policy_note = (f"Chosen on the out-of-fold scores of the training folds' spams and real hams ({n_left_out} "
+                   f"synthetic hams left out).\n\n" if n_left_out else "")
+    extra = ("## Threshold policy\n\n" + policy_note + choice.to_markdown() +
+             "\n\n## By kind and spin rate (test split)\n\n" + per_kind_table(tmeta, ty, test_scores, thr))
     rep = write_report(out, title=f"unspun {version} — test split", y_true=ty, scores=test_scores, threshold=thr,
                        meta=tmeta, summary={"generated": now.isoformat(), "seed": args.seed}, extra_markdown=extra)
     print(rep.summary_line, flush=True)
