@@ -167,3 +167,37 @@ def test_different_flagged_words_count_as_many_types(tables):  # near miss of th
     text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
     tokens, types = _type_counts(text, {"key", "prime", "main", "chief"}, tables)
     assert tokens == types > 0
+
+
+def test_swap_llr_rewards_confident_swaps_and_charges_unflagged_tokens():
+    prior = np.full(3, S.SWAP_PRIOR)
+    assert np.allclose(S.swap_llr(prior, 0.003), 0.0)              # the prior itself is no evidence
+    assert S.swap_llr(np.array([0.95]), 0.003)[0] > 0.0
+    assert S.swap_llr(np.array([0.0]), 0.003)[0] == pytest.approx(np.log1p(-0.003), abs=1e-5)
+
+
+def _llr(text: str, flagged: set[str], tables: ReferenceTables) -> tuple[float, float]:
+    feats, _ = S.compute(text, tables, token_model=_SwapModelOn(text, flagged, tables))
+    return feats["swap_llr_0p3_per100"], feats["swap_types_llr_0p3_per100"]
+
+
+def test_text_with_several_confident_swaps_has_a_positive_llr(tables):
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    tokens, types = _llr(text, {"key", "prime", "main", "chief"}, tables)
+    assert tokens > 0 and types > 0
+
+
+def test_text_with_no_confident_swap_has_a_negative_llr(tables):  # near miss: same text, nothing flagged
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    tokens, types = _llr(text, set(), tables)
+    assert tokens < 0 and types < 0
+
+
+def test_a_repeated_flag_counts_once_in_the_types_llr(tables):
+    repeated = "The key reporters told the key capital, a key deal near the key ministers talks." + BODY
+    distinct = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    tokens_r, types_r = _llr(repeated, {"key"}, tables)
+    tokens_d, types_d = _llr(distinct, {"key", "prime", "main", "chief"}, tables)
+    one_flag = 100 / len(tokenize(repeated)) * float(S.swap_llr(np.array([0.9]), 0.003)[0])
+    assert tokens_r == pytest.approx(tokens_d, abs=0.1 * one_flag)  # four flags either way
+    assert types_d - types_r > 2.5 * one_flag                       # one word flagged, not four

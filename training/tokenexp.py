@@ -4,8 +4,10 @@ A quick loop for changing token features or the token model without a full `make
 tables from folds 0-1, a token model fitted on fold-2 texts (spun as `make train` spins them), tested on
 fold-3 texts unspun and spun at 3.5% and 5% by "private" (held out) and Moby. Prints, per dictionary,
 the share of swaps found at 0.1 / 0.3 / 1 false flags per 100 words of the unspun texts, and for the
-documents the ROC-AUC and the recall at 1% of unspun texts of two simple scores: the swap probabilities
-summed per 100 words ("sum"), and the distinct words of probability >= 0.5 per 100 words ("types").
+documents the ROC-AUC and the recall at 1% of unspun texts of three simple scores: the swap probabilities
+summed per 100 words ("sum"), the distinct words of probability >= 0.5 per 100 words ("types"), and the
+mixture log-likelihood ratio at a swap share of 0.3% per 100 words ("llr", `spun_phrases.swap_llr`). It
+also prints the share of swaps among the candidate tokens the model is fitted on (`SWAP_PRIOR`).
 This is how the token model's size and features were chosen (training/train.py); it takes about 5
 minutes on 2 cores.
 """
@@ -24,7 +26,7 @@ HAM_RATES = (0.1, 0.3, 1.0)    # false flags per 100 words of unspun text
 def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import roc_auc_score
 
-    from model.signals.spun_phrases import swap_probabilities, token_matrix
+    from model.signals.spun_phrases import swap_llr, swap_probabilities, token_matrix
     from model.tokens import tokenize
     from training import train as T
     from training.corpus import shared_dir
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), default_lexical(shared))
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in set(TRAIN_DICTIONARIES) | set(DICTIONARIES)}
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, spinners, random.Random(1))
+    print(f"swaps among candidate tokens: {np.concatenate(data[2][1]).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")
             and len(d.text.split()) >= 150]
@@ -54,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         X, _, _ = token_matrix(tok, tables)
         return tok, swap_probabilities(X, model)
 
-    def doc_scores_of(tok, p) -> tuple[float, float]:  # noqa: ANN001
-        return p.sum() / len(p) * 100, len(np.unique(tok.hashes[p >= 0.5])) / len(p) * 100
+    def doc_scores_of(tok, p) -> tuple[float, float, float]:  # noqa: ANN001
+        per100 = 100.0 / len(p)
+        return (p.sum() * per100, len(np.unique(tok.hashes[p >= 0.5])) * per100,
+                swap_llr(p, 0.003).sum() * per100)
 
     ham = [probs(d.text[:20000]) for d in test]
     ham_tokens = np.concatenate([p for _, p in ham])
@@ -77,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         found = np.array(swaps)
         cells = [f"swaps found at {hr}/100 words: {(found > np.quantile(ham_tokens, 1 - hr / 100)).mean():.3f}"
                  for hr in HAM_RATES]
-        for k, score_name in enumerate(("sum", "types")):
+        for k, score_name in enumerate(("sum", "types", "llr")):
             cut = np.quantile(ham_docs[:, k], 0.99)
             for rate, pairs in doc_scores.items():
                 scores = np.array(pairs)[:, k]
