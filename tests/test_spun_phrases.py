@@ -139,14 +139,14 @@ def test_head_of_tokens_equals_tokenising_up_to_the_cut():
 
 
 class _SwapModelOn:
-    """A stand-in swap model: probability 0.9 for the listed words, 0.1 for any other token it is asked
+    """A stand-in swap model: probability `p` (0.9) for the listed words, 0.1 for any other token it is asked
     about (the real one is a fitted classifier over TOKEN_FEATURES)."""
 
-    def __init__(self, text: str, words: set[str], tables: ReferenceTables) -> None:
+    def __init__(self, text: str, words: set[str], tables: ReferenceTables, p: float = 0.9) -> None:
         tok = tokenize(text)
         X, _, _ = S.token_matrix(tok, tables)
         mask = S.candidate_mask(X)
-        self.probs = np.array([0.9 if w in words else 0.1 for w, m in zip(tok.words, mask) if m])
+        self.probs = np.array([p if w in words else 0.1 for w, m in zip(tok.words, mask) if m])
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return np.column_stack([1 - self.probs, self.probs])
@@ -201,3 +201,21 @@ def test_a_repeated_flag_counts_once_in_the_types_llr(tables):
     one_flag = 100 / len(tokenize(repeated)) * float(S.swap_llr(np.array([0.9]), 0.003)[0])
     assert tokens_r == pytest.approx(tokens_d, abs=0.1 * one_flag)  # four flags either way
     assert types_d - types_r > 2.5 * one_flag                       # one word flagged, not four
+
+
+def _signal(text: str, flagged: set[str], tables: ReferenceTables, p: float):
+    return S.compute(text, tables, token_model=_SwapModelOn(text, flagged, tables, p))[1]
+
+
+def test_two_confident_swaps_fire_by_likelihood_ratio(tables):
+    text = "The key reporters told the capital, a main deal was near." + BODY
+    signal = _signal(text, {"key", "main"}, tables, 0.99)   # two spans: too few for the count rule
+    assert signal.fired and signal.reason == "swap_likelihood_ratio"
+    assert any(ev.detail == "swap_likelihood_ratio" for ev in signal.evidence)
+
+
+def test_two_doubtful_swaps_do_not_fire(tables):  # near miss: the same words, each barely suspected
+    text = "The key reporters told the capital, a main deal was near." + BODY
+    signal = _signal(text, {"key", "main"}, tables, 0.6)
+    assert not signal.fired and signal.reason == "few_swaps"
+    assert not any(ev.detail == "swap_likelihood_ratio" for ev in signal.evidence)

@@ -47,6 +47,9 @@ PREFIX_CHARS = 40 * MAX_TOKENS  # characters tokenised first: enough for MAX_TOK
 SWAP_EVIDENCE_PROB = 0.3      # token swap probability at which a span is listed as evidence
 SWAP_FIRE_PROB = 0.5          # ... and counted towards the signal firing (3+ spans, 0.6+ per 100 words:
                               # fired on 0.6% of held-out real pages and 51% of spun ones, eval set sample)
+SWAP_LLR_FIRE = 0.064         # swap_llr_0p3_per100 at which the signal fires on its own: the 99.8th percentile of
+                              # real pages' out-of-fold values (make train 2026.11.28-220645 --save-features); 12 of
+                              # the 33 spams of the gate's eval set the model flags with no signal fired exceed it
 SWAP_WINDOW = 50              # tokens per window for the densest stretch of swaps
 SWAP_PRIOR = 0.107            # share of swaps among the tokens the swap model is fitted on (make train's mix of
                               # spin rates; `python -m training.tokenexp` prints it): its probabilities' prior
@@ -436,5 +439,12 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     strength = max(strength, 0.9 if half else 0.0)
     fired = (n_swaps >= 3 and density >= 0.6) or bool(half)
     reason = "swapped_synonyms" if fired else "few_swaps"
+    llr = feats["swap_llr_0p3_per100"]
+    if prob is not None and llr >= SWAP_LLR_FIRE:    # many weak suspicions that add up (see `swap_llr`)
+        evidence.append(Evidence(text=f"log-likelihood ratio {llr:+.3f} per 100 words that 0.3% of the words are "
+                                      f"swaps rather than none", detail="swap_likelihood_ratio"))
+        strength = max(strength, 1.0 - math.exp(-llr / SWAP_LLR_FIRE))
+        reason = reason if fired else "swap_likelihood_ratio"
+        fired = True
     evidence.sort(key=lambda ev: ev.start if ev.start is not None else 0)
     return feats, Signal(NAME, DESCRIPTION, strength, fired, tuple(evidence), reason)
