@@ -120,9 +120,6 @@ def _boiler_keywords(pattern: re.Pattern) -> tuple[frozenset[str], tuple[str, ..
 
 
 _BOILER_KEYWORDS = _boiler_keywords(P.BOILERPLATE_ATTR)
-# The non-ASCII characters that a case-insensitive `re` match equates with an ASCII letter, besides
-# those that str.lower() maps to it (the Kelvin sign): long s, dotless i, dotted capital I.
-_FOLD_TO_ASCII = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
 
 
 def _names_are_boiler(names: str) -> bool:
@@ -132,7 +129,7 @@ def _names_are_boiler(names: str) -> bool:
     if _BOILER_KEYWORDS is None:
         return P.BOILERPLATE_ATTR.search(names) is not None
     words, hyphenated = _BOILER_KEYWORDS
-    folded = (names if names.isascii() else names.translate(_FOLD_TO_ASCII)).lower()
+    folded = P.folded(names)
     if not words.isdisjoint(folded.replace("_", " ").replace("-", " ").split()):
         return True
     if "-" in folded:

@@ -96,13 +96,15 @@ class GatedPattern:
 
 
 _NUMERAL_TAIL = re.compile(r"[,.]\d")
-# the non-ASCII characters `re.IGNORECASE` matches to ASCII letters, which `str.lower` keeps apart
-_RE_I_TO_ASCII = {0x130: "i", 0x131: "i", 0x17F: "s"}   # İ, ı, ſ (the Kelvin sign lowers to "k" already)
+# The non-ASCII characters that a case-insensitive `re` match equates with an ASCII letter, besides
+# those that str.lower() maps to it (the Kelvin sign): long s, dotless i, dotted capital I.
+_RE_I_TO_ASCII = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
 
 
 def folded(text: str) -> str:
-    """`text` lowercased so that a substring test finds every match of a lowercase re.IGNORECASE form."""
-    if any(c in text for c in "\u0130\u0131\u017f"):
+    """`text` lowercased so that a substring or word test finds every match of a lowercase re.IGNORECASE
+    form (used by the gates below and by page.py's boilerplate-name test)."""
+    if not text.isascii() and any(c in text for c in "\u0130\u0131\u017f"):
         text = text.translate(_RE_I_TO_ASCII)
     return text.lower()
 
