@@ -372,7 +372,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     evaluable_mid[:-1] = tok.joined[1:]
     double = unseen_left[:-1] & unseen_left[1:]     # token i unseen with both neighbours
 
-    half = P.HALF_SPELLED_NUMBER.findall(text)
+    half = list(P.HALF_SPELLED_NUMBER.finditer(text))
     compounds = P.SPELLED_COMPOUND.findall(text)
     idioms = list(P.BROKEN_IDIOMS.finditer(text))
     top = np.sort(scores)[-5:]
@@ -426,7 +426,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
         conf = float(prob[i]) if prob is not None else 1.0 - math.exp(-(scores[i] - WEAK) / 1.5)
         evidence.append(Evidence(text=src, start=s, end=e, suggestion=_case_like(src, orig) if orig else None,
                                  confidence=round(conf, 3), detail="inverse_thesaurus" if orig else "collocation_anomaly"))
-    for m in P.HALF_SPELLED_NUMBER.finditer(text):
+    for m in half:
         evidence.append(Evidence(text=m.group(), start=m.start(), end=m.end(), confidence=0.9,
                                  detail="half_spelled_number"))
     for m in idioms[:10]:
