@@ -120,12 +120,10 @@ def legit_page(layout: str, title: str, paragraphs: list[str], rng: random.Rando
 
 
 def main(argv: list[str] | None = None) -> int:
-    from model import Detector
     from training.corpus import shared_dir
-    from training.dataset import _paragraphs, source_docs
-    from training.frozen import FOLDS, HELD_OUT_FOLD
+    from training.dataset import _paragraphs
+    from training.plainpage import held_out_setup
     from training.spinner import SPINNER_DICTIONARIES
-    from training.tables import default_lexical, tables_from_texts
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=60)
@@ -136,14 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     if shared is None:
         print("../shared is absent")
         return 2
-    det = Detector.load(args.model_dir)
-    docs, _ = source_docs(shared, FOLDS)
-    det.bundle["tables"] = tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
-                                             default_lexical(shared))
-    held = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")]
-    test = [d for d in held if len(d.text.split()) >= 150]
-    random.Random(args.seed).shuffle(test)
-    test = test[: args.pages]
+    det, held, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
     rng = random.Random(args.seed + 1)
     thr = det.threshold
 

@@ -13,6 +13,8 @@ import argparse
 import html
 import os
 import random
+from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -27,13 +29,29 @@ def plain_page(title: str, text: str) -> str:
             f"<body><h1>{html.escape(title)}</h1>{paras}</body></html>")
 
 
-def main(argv: list[str] | None = None) -> int:
+def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -> tuple[Any, list[Any], list[Any]]:
+    """(detector, held-out English docs, a seeded sample of `pages` of them with 150+ words) for the
+    protocols that score held-out texts in pages built around them. The detector's reference tables are
+    rebuilt without the held-out fold (about a minute): the bundled ones counted every fold's texts,
+    which would flatter the figures."""
     from model import Detector
-    from training.corpus import shared_dir
     from training.dataset import source_docs
     from training.frozen import FOLDS, HELD_OUT_FOLD
-    from training.spinner import SPINNER_DICTIONARIES
     from training.tables import default_lexical, tables_from_texts
+
+    det = Detector.load(model_dir)
+    docs, _ = source_docs(shared, FOLDS)
+    det.bundle["tables"] = tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
+                                             default_lexical(shared))
+    held = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")]
+    test = [d for d in held if len(d.text.split()) >= 150]
+    random.Random(seed).shuffle(test)
+    return det, held, test[:pages]
+
+
+def main(argv: list[str] | None = None) -> int:
+    from training.corpus import shared_dir
+    from training.spinner import SPINNER_DICTIONARIES
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=150)
@@ -44,14 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     if shared is None:
         print("../shared is absent")
         return 2
-    det = Detector.load(args.model_dir)
-    docs, _ = source_docs(shared, FOLDS)
-    det.bundle["tables"] = tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
-                                             default_lexical(shared))
-    test = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")
-            and len(d.text.split()) >= 150]
-    random.Random(args.seed).shuffle(test)
-    test = test[: args.pages]
+    det, _, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
 
     def title_of(d) -> str:  # noqa: ANN001
         return d.title or " ".join(d.text.split()[:8])
