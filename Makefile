@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 1337
 
-.PHONY: venv serve serve-dev test train evaluate filter spark bench load-test spark-deps clean
+.PHONY: venv serve serve-dev test train evaluate generalisation filter spark bench load-test spark-deps clean
 
 venv: $(VENV)/.installed
 
@@ -24,8 +24,13 @@ serve-dev: venv
 test: venv
 	$(PY) -m pytest -q tests
 
+# on ../shared, a promoted model's report also gets its generalisation section (about 5 minutes)
 train: venv
 	$(PY) -m training.train --seed $(SEED) $(if $(DATA),--data $(DATA)) $(if $(EVAL),--eval $(EVAL)) $(if $(FORCE),--force)
+	$(if $(DATA),,$(PY) -m training.generalisation)
+
+generalisation: venv
+	$(PY) -m training.generalisation $(if $(MODEL),--model-dir $(MODEL))
 
 evaluate: venv
 	$(PY) -m training.evaluate $(if $(MODEL),--model $(MODEL)) $(if $(DATA),--data $(DATA)) $(if $(EVAL),--eval $(EVAL))

@@ -1,4 +1,4 @@
-"""Cross-spinner recall curve: `python -m training.crossspin [--pages N]`.
+"""Cross-spinner recall curve: `python -m training.crossspin [--pages N] [--model-dir DIR]`.
 
 Real pages of the held-out fold are spun in place by each dictionary at fixed shares of words changed
 (1%, 2%, 3%, 5%, 8%, 12%) and scored by the bundled model at its threshold, beside the false-positive
@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
+from pathlib import Path
+from typing import Any, Callable
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -20,39 +22,29 @@ RATES = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
 DICTIONARIES = ("moby", "mythes", "tortured", "frequent", "private")
 
 
-def main(argv: list[str] | None = None) -> int:
-    from model import Detector
-    from training.corpus import read_html, read_main_text, shared_dir
+def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callable[[str], None]) -> None:
+    """Emit the protocol's lines (Markdown): the unspun pages flagged, then recall per dictionary and rate."""
+    from training.corpus import load_corpus, read_html, read_main_text
     from training.dataset import fold_of
     from training.frozen import FOLDS, HELD_OUT_FOLD
-    from training.corpus import load_corpus
     from training.inplace import spin_in_place
     from training.spinner import SPINNER_DICTIONARIES
 
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pages", type=int, default=80)
-    ap.add_argument("--seed", type=int, default=5)
-    args = ap.parse_args(argv)
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is absent")
-        return 2
-    det = Detector.load()
-    rng = random.Random(args.seed)
-    pages = [p for p in load_corpus(shared, verbose=False)
-             if fold_of(p.site, FOLDS) == HELD_OUT_FOLD and (p.lang or "en") == "en"]
-    rng.shuffle(pages)
+    rng = random.Random(seed)
+    corpus = [p for p in load_corpus(shared, verbose=False)
+              if fold_of(p.site, FOLDS) == HELD_OUT_FOLD and (p.lang or "en") == "en"]
+    rng.shuffle(corpus)
     chosen = []
-    for p in pages:
+    for p in corpus:
         text = read_main_text(p)
         if text and len(text.split()) >= 150:
             chosen.append((read_html(p), text))
-        if len(chosen) >= args.pages:
+        if len(chosen) >= pages:
             break
     hams = sum(det.score(html).verdict == "spam" for html, _ in chosen)
-    print(f"{len(chosen)} real pages of the held-out fold; flagged unspun: {hams} ({hams / len(chosen):.1%})")
-    print("\n| dictionary | " + " | ".join(f"{r:.0%}" for r in RATES) + " |")
-    print("|---|" + "---:|" * len(RATES))
+    emit(f"{len(chosen)} real pages of the held-out fold; flagged unspun: {hams} ({hams / len(chosen):.1%})")
+    emit("\n| dictionary | " + " | ".join(f"{r:.0%}" for r in RATES) + " |")
+    emit("|---|" + "---:|" * len(RATES))
     for name in DICTIONARIES:
         spinner = SPINNER_DICTIONARIES[name](shared)
         cells = []
@@ -65,7 +57,23 @@ def main(argv: list[str] | None = None) -> int:
                 n += 1
                 hit += det.score(res.html).verdict == "spam"
             cells.append(f"{hit / n:.1%} (n={n})" if n else "–")
-        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+        emit(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from model import Detector
+    from training.corpus import shared_dir
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pages", type=int, default=80)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--model-dir", default=None)
+    args = ap.parse_args(argv)
+    shared = shared_dir()
+    if shared is None:
+        print("../shared is absent")
+        return 2
+    crossspin_table(Detector.load(args.model_dir), shared, args.pages, args.seed, lambda line: print(line, flush=True))
     return 0
 
 

@@ -17,6 +17,8 @@ import argparse
 import html
 import os
 import random
+from pathlib import Path
+from typing import Any, Callable
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -119,23 +121,14 @@ def legit_page(layout: str, title: str, paragraphs: list[str], rng: random.Rando
                        link_domain="westfield-courier.example")
 
 
-def main(argv: list[str] | None = None) -> int:
-    from training.corpus import shared_dir
+def farmpage_table(det: Any, held: list[Any], test: list[Any], shared: Path, seed: int,
+                   emit: Callable[[str], None]) -> None:
+    """Emit the protocol's lines (Markdown) for the held-out texts `test`, `held` being all held-out
+    English texts (where same-category titles come from); see `training.plainpage.held_out_setup`."""
     from training.dataset import _paragraphs
-    from training.plainpage import held_out_setup
     from training.spinner import SPINNER_DICTIONARIES
 
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pages", type=int, default=60)
-    ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--model-dir", default=None)
-    args = ap.parse_args(argv)
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is absent")
-        return 2
-    det, held, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
-    rng = random.Random(args.seed + 1)
+    rng = random.Random(seed + 1)
     thr = det.threshold
 
     def parts(d) -> tuple[str, list[str]]:  # noqa: ANN001
@@ -150,10 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             page = legit_page(layout, title, paras, rng, rng.sample(related, min(4, len(related))))
             hams += det.score(page).score >= thr
             n_hams += 1
-    print(f"model {det.version}; {len(test)} held-out texts x {len(LAYOUTS)} held-out layouts; legitimate "
-          f"pages flagged: {hams}/{n_hams} ({hams / n_hams:.1%})")
-    print("\n| dictionary | variant | " + " | ".join(f"{r:.1%}" for r in RATES) + " |")
-    print("|---|---|" + "---:|" * len(RATES))
+    emit(f"model {det.version}; {len(test)} held-out texts x {len(LAYOUTS)} held-out layouts; legitimate "
+         f"pages flagged: {hams}/{n_hams} ({hams / n_hams:.1%})")
+    emit("\n| dictionary | variant | " + " | ".join(f"{r:.1%}" for r in RATES) + " |")
+    emit("|---|---|" + "---:|" * len(RATES))
     for name in DICTIONARIES:
         spinner = SPINNER_DICTIONARIES[name](shared)
         for variant in VARIANTS:
@@ -167,7 +160,24 @@ def main(argv: list[str] | None = None) -> int:
                     hits += det.score(farm_page(layout, variant, title, spun, rng)).score >= thr
                     n += 1
                 cells.append(f"{hits / n:.1%}")
-            print(f"| {name} | {variant} | " + " | ".join(cells) + " |", flush=True)
+            emit(f"| {name} | {variant} | " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from training.corpus import shared_dir
+    from training.plainpage import held_out_setup
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pages", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--model-dir", default=None)
+    args = ap.parse_args(argv)
+    shared = shared_dir()
+    if shared is None:
+        print("../shared is absent")
+        return 2
+    det, held, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
+    farmpage_table(det, held, test, shared, args.seed, lambda line: print(line, flush=True))
     return 0
 
 

@@ -14,7 +14,7 @@ import html
 import os
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -49,9 +49,34 @@ def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -
     return det, held, test[:pages]
 
 
+def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str], None]) -> None:
+    """Emit the protocol's lines (Markdown) for the held-out texts `test` (see `held_out_setup`)."""
+    from training.spinner import SPINNER_DICTIONARIES
+
+    def title_of(d) -> str:  # noqa: ANN001
+        return d.title or " ".join(d.text.split()[:8])
+
+    thr = det.threshold
+    flagged = sum(det.score(plain_page(title_of(d), d.text)).score >= thr for d in test)
+    emit(f"model {det.version}; {len(test)} held-out texts in plain pages; real articles flagged: "
+         f"{flagged} ({flagged / len(test):.1%})")
+    emit("\n| dictionary | " + " | ".join(f"{r:.1%}" for r in RATES) + " |")
+    emit("|---|" + "---:|" * len(RATES))
+    rng = random.Random(9)
+    for name in DICTIONARIES:
+        spinner = SPINNER_DICTIONARIES[name](shared)
+        cells = []
+        for rate in RATES:
+            hits = 0
+            for d in test:
+                spun = spinner.spin_many([p for p in d.text.split("\n") if p.strip()], rate, rng)
+                hits += det.score(plain_page(title_of(d), "\n".join(r.text for r in spun))).score >= thr
+            cells.append(f"{hits / len(test):.1%}")
+        emit(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     from training.corpus import shared_dir
-    from training.spinner import SPINNER_DICTIONARIES
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=150)
@@ -63,27 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared is absent")
         return 2
     det, _, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
-
-    def title_of(d) -> str:  # noqa: ANN001
-        return d.title or " ".join(d.text.split()[:8])
-
-    thr = det.threshold
-    flagged = sum(det.score(plain_page(title_of(d), d.text)).score >= thr for d in test)
-    print(f"model {det.version}; {len(test)} held-out texts in plain pages; real articles flagged: "
-          f"{flagged} ({flagged / len(test):.1%})")
-    print("\n| dictionary | " + " | ".join(f"{r:.1%}" for r in RATES) + " |")
-    print("|---|" + "---:|" * len(RATES))
-    rng = random.Random(9)
-    for name in DICTIONARIES:
-        spinner = SPINNER_DICTIONARIES[name](shared)
-        cells = []
-        for rate in RATES:
-            hits = 0
-            for d in test:
-                spun = spinner.spin_many([p for p in d.text.split("\n") if p.strip()], rate, rng)
-                hits += det.score(plain_page(title_of(d), "\n".join(r.text for r in spun))).score >= thr
-            cells.append(f"{hits / len(test):.1%}")
-        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+    plainpage_table(det, test, shared, lambda line: print(line, flush=True))
     return 0
 
 

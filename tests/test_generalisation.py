@@ -1,0 +1,45 @@
+"""The training report's generalisation section (training/generalisation.py): written beside the report of
+the model it measured, with the three protocols' tables; a clear refusal without ../shared."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from training import crossspin, farmpage, generalisation, plainpage
+
+PERCENT = re.compile(r"^\d{1,3}\.\d%")
+
+
+def _table_rows(text: str, first_cell: str) -> list[list[str]]:
+    return [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines()
+            if line.startswith(f"| {first_cell}")]
+
+
+def test_refuses_without_shared(monkeypatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.setenv("UNSPUN_SHARED", str(tmp_path / "absent"))
+    assert generalisation.main(["--reports", str(tmp_path)]) == 2
+    assert "../shared is absent" in capsys.readouterr().out
+    assert not list(tmp_path.iterdir())
+
+
+def test_writes_all_three_protocols_beside_the_report(shared, detector, tmp_path: Path) -> None:
+    code = generalisation.main(["--reports", str(tmp_path), "--inplace-pages", "2", "--plain-pages", "2",
+                                "--farm-pages", "2"])
+    assert code == 0
+    text = (tmp_path / detector.version / "generalisation.md").read_text(encoding="utf-8")
+    assert text.startswith(f"# unspun {detector.version}")
+    for heading in ("## In place", "## Plain pages", "## Farm pages in held-out layouts"):
+        assert heading in text
+    for name in crossspin.DICTIONARIES:
+        row = _table_rows(text, name)[0]
+        assert len(row) == 1 + len(crossspin.RATES)
+    for name in plainpage.DICTIONARIES:
+        rows = _table_rows(text, name)
+        assert any(len(r) == 1 + len(plainpage.RATES) and all(PERCENT.match(c) for c in r[1:]) for r in rows)
+    for name in farmpage.DICTIONARIES:
+        rows = [r for r in _table_rows(text, name) if len(r) == 2 + len(farmpage.RATES)]
+        assert [r[1] for r in rows] == list(farmpage.VARIANTS)
+        assert all(PERCENT.match(c) for r in rows for c in r[2:])
+    assert "legitimate pages flagged: " in text and "real articles flagged: " in text
