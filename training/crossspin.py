@@ -10,7 +10,6 @@ compared with the test split of `make train`.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import random
 from pathlib import Path
@@ -62,19 +61,10 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
 
 def main(argv: list[str] | None = None) -> int:
     from model import Detector
-    from training.corpus import shared_dir
+    from training.protocol import print_line, protocol_cli
 
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pages", type=int, default=80)
-    ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--model-dir", default=None)
-    args = ap.parse_args(argv)
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is absent")
-        return 2
-    crossspin_table(Detector.load(args.model_dir), shared, args.pages, args.seed, lambda line: print(line, flush=True))
-    return 0
+    return protocol_cli(argv, __doc__, 80, lambda shared, args: crossspin_table(
+        Detector.load(args.model_dir), shared, args.pages, args.seed, print_line))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ the false-positive rate. Reference tables are rebuilt without the held-out fold,
 """
 from __future__ import annotations
 
-import argparse
 import html
 import os
 import random
@@ -124,7 +123,7 @@ def legit_page(layout: str, title: str, paragraphs: list[str], rng: random.Rando
 def farmpage_table(det: Any, held: list[Any], test: list[Any], shared: Path, seed: int,
                    emit: Callable[[str], None]) -> None:
     """Emit the protocol's lines (Markdown) for the held-out texts `test`, `held` being all held-out
-    English texts (where same-category titles come from); see `training.plainpage.held_out_setup`."""
+    English texts (where same-category titles come from); see `training.protocol.held_out_setup`."""
     from training.dataset import _paragraphs
     from training.spinner import SPINNER_DICTIONARIES
 
@@ -164,21 +163,13 @@ def farmpage_table(det: Any, held: list[Any], test: list[Any], shared: Path, see
 
 
 def main(argv: list[str] | None = None) -> int:
-    from training.corpus import shared_dir
-    from training.plainpage import held_out_setup
+    from training.protocol import held_out_setup, print_line, protocol_cli
 
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pages", type=int, default=60)
-    ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--model-dir", default=None)
-    args = ap.parse_args(argv)
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is absent")
-        return 2
-    det, held, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
-    farmpage_table(det, held, test, shared, args.seed, lambda line: print(line, flush=True))
-    return 0
+    def run(shared: Path, args: Any) -> None:
+        det, held, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
+        farmpage_table(det, held, test, shared, args.seed, print_line)
+
+    return protocol_cli(argv, __doc__, 60, run)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     from training.corpus import shared_dir
     from training.crossspin import crossspin_table
     from training.farmpage import farmpage_table
-    from training.plainpage import held_out_setup, plainpage_table
+    from training.plainpage import plainpage_table
+    from training.protocol import held_out_setup
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model-dir", default=None)

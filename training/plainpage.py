@@ -9,7 +9,6 @@ minute); the swap model is the bundled one.
 """
 from __future__ import annotations
 
-import argparse
 import html
 import os
 import random
@@ -29,28 +28,8 @@ def plain_page(title: str, text: str) -> str:
             f"<body><h1>{html.escape(title)}</h1>{paras}</body></html>")
 
 
-def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -> tuple[Any, list[Any], list[Any]]:
-    """(detector, held-out English docs, a seeded sample of `pages` of them with 150+ words) for the
-    protocols that score held-out texts in pages built around them. The detector's reference tables are
-    rebuilt without the held-out fold (about a minute): the bundled ones counted every fold's texts,
-    which would flatter the figures."""
-    from model import Detector
-    from training.dataset import source_docs
-    from training.frozen import FOLDS, HELD_OUT_FOLD
-    from training.tables import default_lexical, tables_from_texts
-
-    det = Detector.load(model_dir)
-    docs, _ = source_docs(shared, FOLDS)
-    det.bundle["tables"] = tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
-                                             default_lexical(shared))
-    held = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")]
-    test = [d for d in held if len(d.text.split()) >= 150]
-    random.Random(seed).shuffle(test)
-    return det, held, test[:pages]
-
-
 def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str], None]) -> None:
-    """Emit the protocol's lines (Markdown) for the held-out texts `test` (see `held_out_setup`)."""
+    """Emit the protocol's lines (Markdown) for the held-out texts `test` (see `training.protocol.held_out_setup`)."""
     from training.spinner import SPINNER_DICTIONARIES
 
     def title_of(d) -> str:  # noqa: ANN001
@@ -76,20 +55,13 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
 
 
 def main(argv: list[str] | None = None) -> int:
-    from training.corpus import shared_dir
+    from training.protocol import held_out_setup, print_line, protocol_cli
 
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pages", type=int, default=150)
-    ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--model-dir", default=None)
-    args = ap.parse_args(argv)
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is absent")
-        return 2
-    det, _, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
-    plainpage_table(det, test, shared, lambda line: print(line, flush=True))
-    return 0
+    def run(shared: Path, args: Any) -> None:
+        det, _, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
+        plainpage_table(det, test, shared, print_line)
+
+    return protocol_cli(argv, __doc__, 150, run)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+"""What the evaluation protocols beyond the test split share (`training.crossspin`, `training.plainpage`,
+`training.farmpage`, gathered by `training.generalisation`): their command line, and the held-out texts
+with a detector whose reference tables never counted them."""
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+from typing import Any, Callable
+
+def print_line(line: str) -> None:
+    """The protocols' `emit` on the command line: each line at once (they take minutes)."""
+    print(line, flush=True)
+
+
+def protocol_cli(argv: list[str] | None, description: str | None, default_pages: int,
+                 run: Callable[[Path, argparse.Namespace], None]) -> int:
+    """Parse `--pages N --seed S --model-dir DIR`, then `run(shared, args)`; 2 when ../shared is absent."""
+    from training.corpus import shared_dir
+
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--pages", type=int, default=default_pages)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--model-dir", default=None)
+    args = ap.parse_args(argv)
+    shared = shared_dir()
+    if shared is None:
+        print("../shared is absent")
+        return 2
+    run(shared, args)
+    return 0
+
+
+def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -> tuple[Any, list[Any], list[Any]]:
+    """(detector, held-out English docs, a seeded sample of `pages` of them with 150+ words) for the
+    protocols that score held-out texts in pages built around them. The detector's reference tables are
+    rebuilt without the held-out fold (about a minute): the bundled ones counted every fold's texts,
+    which would flatter the figures."""
+    from model import Detector
+    from training.dataset import source_docs
+    from training.frozen import FOLDS, HELD_OUT_FOLD
+    from training.tables import default_lexical, tables_from_texts
+
+    det = Detector.load(model_dir)
+    docs, _ = source_docs(shared, FOLDS)
+    det.bundle["tables"] = tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
+                                             default_lexical(shared))
+    held = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")]
+    test = [d for d in held if len(d.text.split()) >= 150]
+    random.Random(seed).shuffle(test)
+    return det, held, test[:pages]
