@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 from typing import Any, Callable
 
+
 def print_line(line: str) -> None:
     """The protocols' `emit` on the command line: each line at once (they take minutes)."""
     print(line, flush=True)
