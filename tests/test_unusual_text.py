@@ -6,9 +6,9 @@ One known false positive is kept as a strict xfail: dense archaic and technical 
 rare words (every neighbour pair unseen in the reference statistics, each rare word with a common candidate
 original), reads to the swap model like a text spun with a rare-word thesaurus. Rare words are a known share
 of the swap model's false flags: on 120 held-out texts, with reference tables that never counted them, 136 of
-the 587 tokens flagged at p >= 0.5 have a Zipf value below 2.5. Training spins with Moby and MyThes, whose
-synonyms are often rare, so the model has learned rare words as a sign of spinning. When this is fixed the
-xfail fails and goes."""
+the 587 tokens flagged at p >= 0.5 have a Zipf value below 2.5 (training spins with Moby and MyThes, whose
+synonyms are often rare; dropping them from training made the held-out dictionary worse). When this is fixed
+the xfail fails and goes."""
 from __future__ import annotations
 
 import pytest
