@@ -84,12 +84,13 @@ def _links(titles: list[str], layout: str, rng: random.Random, domain: str) -> s
 
 
 def layout_page(layout: str, site: str, title: str, paragraphs: list[str], rng: random.Random, *,
-                residue: list[str], link_titles: list[str], link_domain: str, own_copyright: bool = True) -> str:
-    """A page in one of the held-out LAYOUTS: the article, then the residue lines, then a link block."""
+                residue: list[str], link_titles: list[str], link_domain: str) -> str:
+    """A page in one of the held-out LAYOUTS: the article, then the residue lines, then a link block, and
+    the site's own copyright in the footer (farm and legitimate sites alike)."""
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     res = "".join(f"<p>{html.escape(line)}</p>" for line in residue)
     links = _links(link_titles, layout, rng, link_domain) if link_titles else ""
-    footer = f"<p>\u00a9 {rng.randint(2015, 2025)} {html.escape(site)}</p>" if own_copyright else ""
+    footer = f"<p>\u00a9 {rng.randint(2015, 2025)} {html.escape(site)}</p>"
     head = f'<head><meta charset="utf-8"><title>{html.escape(title)} | {html.escape(site)}</title></head>'
     if layout == "bare":
         return (f"<!DOCTYPE html><html>{head}<body><div class=\"site\"><div class=\"logo\">{html.escape(site)}</div>"
