@@ -3,9 +3,8 @@
 Issue #3 measures spun articles "in a plain page with no link block and no residue" and real articles
 "alone in a plain page". This puts held-out texts (the frozen evaluation fold) into a page of nothing
 but a title, an `<h1>` and paragraphs, scores them unspun and spun at 1.5 / 3.5 / 5 / 8% of words, and
-prints the flagged shares. The bundled reference tables counted every fold's texts, this one's too,
-which would flatter both figures, so the tables are rebuilt here without the held-out fold (about a
-minute); the swap model is the bundled one.
+prints the flagged shares. Reference tables are rebuilt without the held-out fold, as `make train`
+featurises its test split (`training.protocol.held_out_setup`); the swap model is the bundled one.
 """
 from __future__ import annotations
 
