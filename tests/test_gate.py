@@ -90,6 +90,14 @@ def test_different_eval_sets_are_not_compared() -> None:
     assert not d2.passed and "n_ham differs" in d2.reasons[0]
 
 
+def test_figures_measured_with_different_reference_tables_are_not_compared() -> None:
+    held_out = metrics(0.004, 0.81, tables="without_eval_fold")
+    d = gate_decision(metrics(0.001, 0.77), held_out)         # figures that do not say: the model's own tables
+    assert not d.passed and "different reference tables" in d.reasons[0]
+    assert gate_decision(metrics(0.001, 0.77, tables="bundled"), metrics(0.001, 0.77)).passed   # near miss: alike
+    assert gate_decision(held_out, dict(held_out)).passed
+
+
 def test_first_model_passes_and_invalid_metrics_raise() -> None:
     d = gate_decision(None, metrics(0.01, 0.9))
     assert d.passed and "no current model" in d.reasons[0]
@@ -371,3 +379,25 @@ def test_recorded_figures_of_another_eval_set_or_a_broken_card_are_not_used(tmp_
     (tmp_path / "model_card.json").write_text("{not json")
     assert gate.recorded_figures(tmp_path, "abc") is None
     assert gate.recorded_figures(tmp_path / "missing", "abc") is None
+
+
+def test_recorded_figures_are_used_only_for_the_same_reference_tables(tmp_path: Path) -> None:
+    card = _card(tmp_path, metrics(0.0, 0.7, evalset="abc"))                 # recorded before tables were named
+    assert gate.recorded_figures(card, "abc") is not None
+    assert gate.recorded_figures(card, "abc", "without_eval_fold") is None
+    card = _card(tmp_path, metrics(0.0, 0.7, evalset="abc", tables="without_eval_fold"))
+    assert gate.recorded_figures(card, "abc", "without_eval_fold") is not None
+    assert gate.recorded_figures(card, "abc") is None
+
+
+def test_re_recorded_figures_keep_the_ones_they_replace(tmp_path: Path) -> None:
+    from training.frozen import GATE_TABLES, record_figures
+
+    old = metrics(0.0015, 0.771, evalset="abc")
+    new = metrics(0.0044, 0.808, evalset="abc", tables=GATE_TABLES)
+    record_figures(_card(tmp_path, old), new, "2026-11-29")
+    gate_part = json.loads((tmp_path / "model_card.json").read_text())["gate"]
+    assert gate_part["candidate"] == new
+    assert gate_part["replaced"] == [{"figures": old, "replaced_on": "2026-11-29",
+                                      "why": f"re-measured with reference tables {GATE_TABLES}"}]
+    assert gate.recorded_figures(tmp_path, "abc", GATE_TABLES)["recall"] == 0.808

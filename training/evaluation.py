@@ -17,11 +17,6 @@ REPORTS = REPO / "reports"
 SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
 
 
-def score_pages(det: Detector, pages: list[bytes]) -> np.ndarray:
-    """Scores of a list of pages with one loaded model (as the service would give them)."""
-    return np.array([det.score(p).score for p in pages])
-
-
 def per_kind_table(meta: list[dict], y: np.ndarray, s: np.ndarray, thr: float) -> str:
     """Recall by kind of spam and spin-rate bucket, FPR by kind of ham (Markdown)."""
     lines = ["| kind | label | n | flagged | rate |", "|---|---|---:|---:|---:|"]
@@ -58,7 +53,7 @@ def threshold_rows(kinds: list[str], y: np.ndarray, train: np.ndarray) -> np.nda
 
 def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
                          test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict) -> int:
-    from training.gate import gate_decision, gate_metrics, promote_atomically, recorded_figures
+    from training.gate import gate_decision, promote_atomically, recorded_figures
     from training.report import write_report
     from training.threshold import choose_threshold
 
@@ -83,29 +78,28 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
                        meta=tmeta, summary={"generated": now.isoformat(), "seed": args.seed}, extra_markdown=extra)
     print(rep.summary_line, flush=True)
 
-    # quality gate: both whole models score the frozen evaluation set exactly as the service would
+    # quality gate: both whole models score the frozen evaluation set as the service would score new pages
     from training.corpus import shared_dir
     from training.evalset import EvalSetError
-    from training.frozen import resolve_evalset
+    from training.frozen import gate_figures, held_out_tables, resolve_evalset
 
+    shared = shared_dir()
     try:
-        eval_items, evalset_id = resolve_evalset(getattr(args, "eval", None), shared_dir())
+        eval_items, evalset_id = resolve_evalset(getattr(args, "eval", None), shared)
     except EvalSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    eval_pages = [it.html for it in eval_items]
-    gy = np.array([int(it.label) for it in eval_items])
     data = dump_bundle(bundle)
     digest = sha256_bytes(data)
-    candidate_det = Detector.from_bundle(bundle, {"version": version}, digest)
-    cand_scores = score_pages(candidate_det, eval_pages)
-    candidate = gate_metrics(gy, cand_scores, thr, evalset=evalset_id)
+    # the default set's texts are in every model's tables built from ../shared: it is scored with tables that
+    # never counted them (training/frozen.py); an operator's EVAL=dir with the models' own
+    gate_tables = held_out_tables(shared) if getattr(args, "eval", None) is None else None
+    candidate = gate_figures(Detector.from_bundle(bundle, {"version": version}, digest), eval_items, evalset_id,
+                             gate_tables)
     try:
-        current_det = Detector.load(args.model_dir)
-        cur_scores = score_pages(current_det, eval_pages)
-        current = gate_metrics(gy, cur_scores, current_det.threshold, evalset=evalset_id)
+        current = gate_figures(Detector.load(args.model_dir), eval_items, evalset_id, gate_tables)
     except ArtifactError as exc:
-        current = recorded_figures(args.model_dir, evalset_id)
+        current = recorded_figures(args.model_dir, evalset_id, candidate["tables"])
         if current is None:
             print(f"[gate] no usable current model ({exc}) and no figures of it on this eval set; the candidate "
                   f"is the first", flush=True)

@@ -13,7 +13,8 @@ Two standard errors of the current estimate is roughly what re-sampling the eval
 add-one smoothing keeps 0 false positives from pretending to be a zero-noise measurement; the floors (0.1 pp FPR,
 0.5 pp recall) keep a huge eval set from failing a candidate over a rounding-sized change. Candidates measured on
 a different eval set (different ``evalset`` digest, or different n_ham / n_spam) are refused: the numbers would
-not be comparable.
+not be comparable. So are figures measured with different reference tables (``tables``, see
+`training.frozen.GATE_TABLES`; figures that do not say were measured with the model's own, ``bundled``).
 
 When the current model cannot score the eval set (its artifact is missing, corrupt, or was built for other
 features than this code computes), `recorded_figures` stands in for it: the figures its model card recorded
@@ -55,15 +56,24 @@ class GateDecision:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+BUNDLED_TABLES = "bundled"   # figures measured with the model's own reference tables
+
+
 def gate_metrics(y_true: Sequence[int] | np.ndarray, scores: Sequence[float] | np.ndarray, threshold: float,
-                 evalset: str | None = None) -> dict[str, Any]:
-    """The dict `gate_decision` compares: fpr, recall, n_ham, n_spam (+ fp, tp, threshold, evalset digest)."""
+                 evalset: str | None = None, tables: str = BUNDLED_TABLES) -> dict[str, Any]:
+    """The dict `gate_decision` compares: fpr, recall, n_ham, n_spam (+ fp, tp, threshold, evalset digest, and
+    which reference tables the scores were computed with)."""
     c = confusion_at(y_true, scores, threshold)
     out: dict[str, Any] = {"fpr": c["fpr"], "recall": c["recall"], "n_ham": c["n_ham"], "n_spam": c["n_spam"],
-                           "fp": c["fp"], "tp": c["tp"], "threshold": float(threshold)}
+                           "fp": c["fp"], "tp": c["tp"], "threshold": float(threshold), "tables": tables}
     if evalset:
         out["evalset"] = evalset
     return out
+
+
+def tables_of(figures: Mapping[str, Any]) -> str:
+    """Which reference tables `figures` were measured with (older figures do not say: the model's own)."""
+    return str(figures.get("tables", BUNDLED_TABLES))
 
 
 def noise_margin(rate: float, n: int, floor: float) -> float:
@@ -98,6 +108,10 @@ def gate_decision(current: Mapping[str, Any] | None, candidate: Mapping[str, Any
         ok = False
         reasons.append(f"REFUSED: measured on different eval sets ({ev_cur} vs {ev_cand}); re-evaluate the "
                        f"current model on the candidate's eval set")
+    if tables_of(current) != tables_of(candidate):
+        ok = False
+        reasons.append(f"REFUSED: measured with different reference tables ({tables_of(current)} vs "
+                       f"{tables_of(candidate)}); re-evaluate the current model as the candidate was")
     for n in ("n_ham", "n_spam"):
         if int(current[n]) != int(candidate[n]):
             ok = False
@@ -113,9 +127,10 @@ def gate_decision(current: Mapping[str, Any] | None, candidate: Mapping[str, Any
                         details={"fpr_ok": fpr_ok, "recall_ok": rec_ok, "comparable": ok})
 
 
-def recorded_figures(model_dir: Path, evalset: str) -> dict[str, Any] | None:
+def recorded_figures(model_dir: Path, evalset: str, tables: str = BUNDLED_TABLES) -> dict[str, Any] | None:
     """The eval-set figures the installed model's card recorded at its promotion (`gate.candidate`), if they
-    were measured on `evalset` and are complete; None otherwise (no card, unreadable, other eval set)."""
+    were measured on `evalset` with `tables` and are complete; None otherwise (no card, unreadable, other eval
+    set or tables)."""
     import json
 
     try:
@@ -124,7 +139,7 @@ def recorded_figures(model_dir: Path, evalset: str) -> dict[str, Any] | None:
         _check(figures, "recorded")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if figures.get("evalset") != evalset:
+    if figures.get("evalset") != evalset or tables_of(figures) != tables:
         return None
     figures["source"] = f"model card of {card.get('version', '?')} (recorded at its promotion)"
     return figures

@@ -41,13 +41,10 @@ def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -
     gate's eval set, FPR 0.15% and recall 77.1% with them, 0.44% and 80.8% without."""
     from model import Detector
     from training.dataset import source_docs
-    from training.frozen import FOLDS, HELD_OUT_FOLD
-    from training.tables import default_lexical, tables_from_texts
+    from training.frozen import FOLDS, HELD_OUT_FOLD, held_out_tables, with_tables
 
-    det = Detector.load(model_dir)
+    det = with_tables(Detector.load(model_dir), held_out_tables(shared))
     docs, _ = source_docs(shared, FOLDS)
-    det.bundle["tables"] = tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
-                                             default_lexical(shared))
     held = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")]
     test = [d for d in held if len(d.text.split()) >= 150]
     random.Random(seed).shuffle(test)
