@@ -8,6 +8,9 @@
 - `inverse thesaurus`: hashed spun form (one word or a two-word phrase) -> candidate original words,
   taken from several thesauri (Moby, WordNet/MyThes, tortured-phrase pairs). Originals are common
   words, kept as strings so that evidence can name the likely original.
+- `triples`: hashed word triple -> its frequency in the reference corpus, as a Zipf-like value (no web
+  list: the corpus alone). 0 = never seen. A spinner's swap can leave both of its word pairs common
+  ("the genuine problem") while the triple with the original is attested and the written one not.
 - `vectors`: hashed word -> unit word vector (float16) from the reference corpus's co-occurrences
   (PPMI + truncated SVD, see `training/tables.py`), for the topical fit of a word in its text
   (`model/coherence.py`). Empty in tables built without them.
@@ -15,7 +18,9 @@
 Built by `training/tables.py` (during `make train`) as sorted key arrays. Lookups go through a hash
 index derived from those arrays at first use (`_KeyIndex`; ~0.15 s and 32 MB for the bundled tables):
 one or two probes per query instead of a binary search over 1.6M keys, whose cache misses dominated
-(3-4x faster per page, same answers). The index is never pickled: the artifact holds only the fields.
+(3-4x faster per page, same answers). The index is never pickled: the artifact holds only the fields,
+and the two big sorted key arrays (pairs, triples) as their low 16 bits and a count per high 16 bits
+(`_split16`): 2 bytes a key instead of 4, decoded exactly at load.
 """
 from __future__ import annotations
 
@@ -25,8 +30,25 @@ from typing import Any
 import numpy as np
 
 _INDEX_LOAD = 3.0           # hash slots per key: short probes (~1.2 a query) for ~30 MB in all
+_TRIPLE_INDEX_LOAD = 1.5    # the triples' index: 3.2M keys, asked about only by the tokens the swap model sees;
+                            # 24 MB instead of 48 (peak RSS of a process that scored a page 255 MB against 233
+                            # MB without triples and 361 MB at 3.0), the binary search was 7x slower
 _MAX_RUN = 64               # keys this far from their home slot are not hash-like: keep the binary search
 _CACHE = "_index_cache"     # instance attribute holding the derived indexes (not a dataclass field)
+_SPLIT_FIELDS = ("pair_keys_", "tri_keys_")   # sorted uint32 keys pickled as `_split16`
+_SPLIT_TAG = "split16"
+
+
+def _split16(keys: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+    """Sorted uint32 keys as (tag, how many keys have each value of the high 16 bits, low 16 bits)."""
+    high = np.bincount((keys >> np.uint32(16)).astype(np.int64), minlength=1 << 16).astype(np.uint32)
+    return _SPLIT_TAG, high, (keys & np.uint32(0xFFFF)).astype(np.uint16)
+
+
+def _join16(high: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """The sorted uint32 keys `_split16` encoded."""
+    tops = np.repeat(np.arange(1 << 16, dtype=np.uint32), high.astype(np.int64))
+    return (tops << np.uint32(16)) | low.astype(np.uint32)
 
 
 def _search(keys: np.ndarray, query: np.ndarray, presort: bool) -> np.ndarray:
@@ -54,17 +76,18 @@ class _KeyIndex:
     With duplicate keys the first one wins, as with a leftmost binary search.
     """
 
-    def __init__(self, keys: np.ndarray, payload: np.ndarray, fill: Any) -> None:
+    def __init__(self, keys: np.ndarray, payload: np.ndarray, fill: Any, load: float = _INDEX_LOAD) -> None:
         first = np.ones(len(keys), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
         if not first.all():
             keys, payload = keys[first], payload[first]
         n = len(keys)
-        self.n_slots = max(1, int(_INDEX_LOAD * n))
-        home = self._home(keys)
-        rank = np.arange(n)
-        slot = np.maximum.accumulate(home - rank) + rank    # each key at max(home, previous slot + 1)
-        self.longest_run = int((slot - home).max()) if n else 0   # bounds every probe, hit or miss
+        self.n_slots = max(1, int(load * n))
+        slot = self._home(keys)                             # in place, to bound the peak memory:
+        slot -= np.arange(n)
+        np.maximum.accumulate(slot, out=slot)
+        slot += np.arange(n)                                # each key at max(home, previous slot + 1)
+        self.longest_run = int((slot - self._home(keys)).max()) if n else 0   # bounds every probe, hit or miss
         size = max(self.n_slots, int(slot[-1]) + 1 if n else 0) + 1
         self.empty = self._absent(keys)
         self.fill = fill
@@ -127,21 +150,34 @@ class ReferenceTables:
     description_: dict
     vec_keys_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))   # uint32 sorted word hashes
     vec_: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))  # unit vectors, row per key
+    tri_keys_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))   # uint32 sorted triple keys
+    tri_support_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))  # uint8 Zipf-like x 10
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the fields only: the derived indexes are rebuilt at first use, so artifacts keep
         their layout and bytes."""
         state = dict(self.__dict__)
         state.pop(_CACHE, None)
+        for name in _SPLIT_FIELDS:
+            keys = state.get(name)
+            if isinstance(keys, np.ndarray) and keys.dtype == np.uint32 and bool(np.all(keys[1:] >= keys[:-1])):
+                state[name] = _split16(keys)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Tables pickled before word vectors existed load with none."""
+        """Tables pickled before word vectors or triples existed load with none."""
+        for name in _SPLIT_FIELDS:
+            value = state.get(name)
+            if isinstance(value, tuple) and value[0] == _SPLIT_TAG:
+                state[name] = _join16(value[1], value[2])
         self.__dict__.update(state)
         self.__dict__.setdefault("vec_keys_", np.zeros(0, np.uint32))
         self.__dict__.setdefault("vec_", np.zeros((0, 0), np.float16))
+        self.__dict__.setdefault("tri_keys_", np.zeros(0, np.uint32))
+        self.__dict__.setdefault("tri_support_", np.zeros(0, np.uint8))
 
-    def _index(self, name: str, keys: np.ndarray, payload: np.ndarray | None, fill: Any) -> _KeyIndex | None:
+    def _index(self, name: str, keys: np.ndarray, payload: np.ndarray | None, fill: Any,
+               load: float = _INDEX_LOAD) -> _KeyIndex | None:
         """The hash index `name` of `keys` (payload: `payload`, or the key positions when None), built
         at first use and cached on the instance; None when it does not apply (keys not sorted uint32, or
         not hash-like: crowded in a few slots)."""
@@ -150,15 +186,17 @@ class ReferenceTables:
         if entry is None or entry[0] is not keys or entry[1] is not payload:   # rebuilt if a field is replaced
             index = None
             if keys.dtype == np.uint32 and bool(np.all(keys[1:] >= keys[:-1])):
-                index = _KeyIndex(keys, np.arange(len(keys), dtype=np.int32) if payload is None else payload, fill)
+                index = _KeyIndex(keys, np.arange(len(keys), dtype=np.int32) if payload is None else payload, fill,
+                                  load)
                 if index.longest_run > _MAX_RUN:
                     index = None
             entry = cache[name] = (keys, payload, index)
         return entry[2]
 
-    def _lookup(self, name: str, keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    def _lookup(self, name: str, keys: np.ndarray, values: np.ndarray, query: np.ndarray,
+                 load: float = _INDEX_LOAD) -> np.ndarray:
         """`values` at each query key, 0 where it is absent."""
-        index = self._index(name, keys, values, 0)
+        index = self._index(name, keys, values, 0, load)
         if index is not None and query.dtype == np.uint32:
             return index.get(query)
         pos = _search(keys, query, presort=True)
@@ -180,6 +218,11 @@ class ReferenceTables:
     def support(self, keys: np.ndarray) -> np.ndarray:
         """How established each word pair is (see module doc); 0 = never seen."""
         return self._lookup("support", self.pair_keys_, self.pair_support_, keys).astype(np.float64) / 10.0
+
+    def triple_support(self, keys: np.ndarray) -> np.ndarray:
+        """How common each word triple is in the reference corpus (see module doc); 0 = never seen."""
+        return self._lookup("triples", self.tri_keys_, self.tri_support_, keys,
+                            _TRIPLE_INDEX_LOAD).astype(np.float64) / 10.0
 
     def vectors(self) -> np.ndarray:
         """`vec_` as float32, converted once (stored as float16 to halve the artifact)."""

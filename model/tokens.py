@@ -80,3 +80,8 @@ def pair_keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     a = np.asarray(left).astype(np.uint32)
     b = np.asarray(right).astype(np.uint32)
     return np.bitwise_xor(np.multiply(a, _MIX), np.add(np.multiply(b, _MIX_RIGHT), _ADD_RIGHT))
+
+
+def triple_keys(left: np.ndarray, middle: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """32-bit keys of word triples: the pair key of (pair key of the first two, the third)."""
+    return pair_keys(pair_keys(left, middle), right)

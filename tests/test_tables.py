@@ -114,7 +114,8 @@ def make_tables(keys: np.ndarray, rng: np.random.Generator) -> ReferenceTables:
         zipf_keys_=keys, zipf_vals_=vals, pair_keys_=keys.copy(), pair_support_=vals[::-1].copy(),
         inv_keys_=keys.copy(), inv_ptr_=ptr, inv_orig_=orig, orig_words_=[f"w{i}" for i in range(50)],
         orig_hashes_=np.arange(50, dtype=np.uint32), inv_phrase_keys_=keys.copy(), inv_phrase_ptr_=ptr.copy(),
-        inv_phrase_orig_=orig.copy(), total_tokens_=1, description_={})
+        inv_phrase_orig_=orig.copy(), total_tokens_=1, description_={},
+        tri_keys_=keys.copy(), tri_support_=vals[::2].repeat(2)[:n].copy())
 
 
 def queries_for(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -126,7 +127,8 @@ def queries_for(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def check_tables(t: ReferenceTables, query: np.ndarray) -> None:
     for got, want in ((t.zipf(query), reference_lookup(t.zipf_keys_, t.zipf_vals_, query) / 10.0),
-                      (t.support(query), reference_lookup(t.pair_keys_, t.pair_support_, query) / 10.0)):
+                      (t.support(query), reference_lookup(t.pair_keys_, t.pair_support_, query) / 10.0),
+                      (t.triple_support(query), reference_lookup(t.tri_keys_, t.tri_support_, query) / 10.0)):
         assert got.dtype == np.float64 and np.array_equal(got, want)
     for phrase in (False, True):
         keys = t.inv_phrase_keys_ if phrase else t.inv_keys_
@@ -188,6 +190,56 @@ def test_index_is_not_pickled_and_follows_replaced_fields() -> None:
     t.pair_keys_ = np.unique(rng.integers(0, 2**32, 500, dtype=np.uint64).astype(np.uint32))
     t.pair_support_ = rng.integers(1, 255, len(t.pair_keys_), dtype=np.uint8)
     check_tables(t, np.r_[queries_for(keys, rng), t.pair_keys_])
+
+
+def test_big_key_arrays_pickle_at_two_bytes_a_key_and_load_exactly() -> None:
+    rng = np.random.default_rng(11)
+    keys = np.unique(rng.integers(0, 2**32, 300_000, dtype=np.uint64).astype(np.uint32))
+    t = make_tables(keys, rng)
+    state = t.__getstate__()
+    assert state["pair_keys_"][0] == "split16" and state["tri_keys_"][0] == "split16"
+    assert state["pair_keys_"][2].dtype == np.uint16 and state["zipf_keys_"] is t.zipf_keys_   # the others as they are
+    data = pickle.dumps(t, protocol=5)
+    raw = pickle.dumps({k: v for k, v in t.__dict__.items() if k != "_index_cache"}, protocol=5)
+    # 2 bytes saved a key in each of the two arrays, less their 65,536 high-bit counts (4 bytes each)
+    assert len(raw) - len(data) > 2 * (2 * len(keys) - 4 * 65536) - 1000
+    back = pickle.loads(data)
+    for name in ("pair_keys_", "tri_keys_"):
+        assert getattr(back, name).dtype == np.uint32 and np.array_equal(getattr(back, name), keys)
+    check_tables(back, queries_for(keys, rng))
+
+
+def test_unsorted_key_arrays_pickle_as_they_are() -> None:
+    rng = np.random.default_rng(12)
+    keys = np.unique(rng.integers(0, 2**32, 5000, dtype=np.uint64).astype(np.uint32))
+    t = make_tables(keys[rng.permutation(len(keys))], rng)
+    assert isinstance(t.__getstate__()["pair_keys_"], np.ndarray)
+    back = pickle.loads(pickle.dumps(t))
+    assert np.array_equal(back.pair_keys_, t.pair_keys_) and np.array_equal(back.tri_keys_, t.tri_keys_)
+
+
+def test_tables_pickled_before_triples_existed_load_with_none() -> None:
+    rng = np.random.default_rng(13)
+    t = make_tables(np.unique(rng.integers(0, 2**32, 100, dtype=np.uint64).astype(np.uint32)), rng)
+    state = {k: v for k, v in t.__dict__.items() if k not in ("tri_keys_", "tri_support_", "_index_cache")}
+    old = ReferenceTables.__new__(ReferenceTables)
+    old.__setstate__(state)
+    assert len(old.tri_keys_) == 0 and np.array_equal(old.triple_support(t.pair_keys_), np.zeros(len(t.pair_keys_)))
+
+
+def test_triples_are_counted_only_over_single_spaces() -> None:
+    from model.tokens import triple_keys
+    from training.tables import count_texts, merge_counts
+
+    def key(*words: str) -> int:
+        h = tokenize(" ".join(words)).hashes
+        return int(triple_keys(h[:1], h[1:2], h[2:3])[0])
+
+    counts = count_texts(["The real problem, they said, is the real problem.", "real  problem here"])
+    got = dict(zip(counts.tri_keys.tolist(), counts.tri_counts.tolist()))
+    assert got == {key("the", "real", "problem"): 2, key("is", "the", "real"): 1}   # not over "," or two spaces
+    merged = merge_counts([counts, count_texts(["the real problem"])])
+    assert dict(zip(merged.tri_keys.tolist(), merged.tri_counts.tolist()))[key("the", "real", "problem")] == 3
 
 
 def test_inverse_thesaurus_gets_inflected_forms_when_both_are_words() -> None:

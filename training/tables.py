@@ -13,7 +13,7 @@ unseen pages do in service).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from model.tables import ReferenceTables
 from model.patterns import FUNCTION_WORDS
-from model.tokens import NUM, pair_keys, tokenize, word_hash
+from model.tokens import NUM, pair_keys, tokenize, triple_keys, word_hash
 
 MIN_ORIGINAL_ZIPF = 3.0      # spinners rewrite ordinary text: originals are common words (Zipf >= 3, ~30k words)
 MAX_ORIGINALS_PER_FORM = 12  # most frequent candidate originals kept per spun form
@@ -37,9 +37,17 @@ PHRASE_PSEUDO_COUNT = 2      # a multi-word thesaurus entry counts as seen twice
 MIN_ZIPF_KEPT = 1.0
 
 
+def _no_keys() -> np.ndarray:
+    return np.zeros(0, np.uint32)
+
+
+def _no_counts() -> np.ndarray:
+    return np.zeros(0, np.int64)
+
+
 @dataclass
 class Counts:
-    """Hashed unigram and bigram counts of a set of documents."""
+    """Hashed unigram, bigram and trigram counts of a set of documents."""
 
     uni_keys: np.ndarray
     uni_counts: np.ndarray
@@ -47,6 +55,8 @@ class Counts:
     bi_counts: np.ndarray
     tokens: int
     cooc: Any = None   # scipy.sparse CSR co-occurrences over a vector vocabulary (`count_texts(vocab=)`)
+    tri_keys: np.ndarray = field(default_factory=_no_keys)
+    tri_counts: np.ndarray = field(default_factory=_no_counts)
 
 
 def _unique_sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -60,13 +70,14 @@ def _unique_sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None) -> Counts:
-    """Hashed unigram and bigram counts of `texts` (tokenised exactly as the detector does), and with
-    `vocab` (sorted word hashes) the co-occurrences of vocabulary words within VEC_WINDOW of each other
-    once other words are dropped."""
+    """Hashed unigram, bigram and trigram counts of `texts` (tokenised exactly as the detector does; a
+    bigram or trigram only over single spaces), and with `vocab` (sorted word hashes) the co-occurrences
+    of vocabulary words within VEC_WINDOW of each other once other words are dropped."""
     import scipy.sparse as sp
 
     unis: list[np.ndarray] = []
     bis: list[np.ndarray] = []
+    tris: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     total = 0
@@ -81,6 +92,9 @@ def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None) -> Counts
         if len(t) > 1:
             j = np.flatnonzero(t.joined[1:]) + 1
             bis.append(pair_keys(t.hashes[j - 1], t.hashes[j]))
+        if len(t) > 2:
+            j = np.flatnonzero(t.joined[1:-1] & t.joined[2:]) + 1
+            tris.append(triple_keys(t.hashes[j - 1], t.hashes[j], t.hashes[j + 1]))
         if vocab is not None and len(vocab):
             pos = np.minimum(np.searchsorted(vocab, t.hashes), len(vocab) - 1)
             idx = pos[vocab[pos] == t.hashes]
@@ -96,9 +110,11 @@ def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None) -> Counts
         cooc = (m + m.T).tocsr()
     uk = np.concatenate(unis) if unis else np.zeros(0, np.uint32)
     bk = np.concatenate(bis) if bis else np.zeros(0, np.uint32)
+    tk = np.concatenate(tris) if tris else np.zeros(0, np.uint32)
     uk, uc = np.unique(uk, return_counts=True)
     bk, bc = np.unique(bk, return_counts=True)
-    return Counts(uk, uc.astype(np.int64), bk, bc.astype(np.int64), total, cooc)
+    tk, tc = np.unique(tk, return_counts=True)
+    return Counts(uk, uc.astype(np.int64), bk, bc.astype(np.int64), total, cooc, tk, tc.astype(np.int64))
 
 
 def merge_counts(parts: list[Counts]) -> Counts:
@@ -107,8 +123,9 @@ def merge_counts(parts: list[Counts]) -> Counts:
         return count_texts([])
     uk, uc = _unique_sum(np.concatenate([p.uni_keys for p in parts]), np.concatenate([p.uni_counts for p in parts]))
     bk, bc = _unique_sum(np.concatenate([p.bi_keys for p in parts]), np.concatenate([p.bi_counts for p in parts]))
+    tk, tc = _unique_sum(np.concatenate([p.tri_keys for p in parts]), np.concatenate([p.tri_counts for p in parts]))
     coocs = [p.cooc for p in parts if p.cooc is not None]
-    return Counts(uk, uc, bk, bc, sum(p.tokens for p in parts), sum(coocs[1:], coocs[0]) if coocs else None)
+    return Counts(uk, uc, bk, bc, sum(p.tokens for p in parts), sum(coocs[1:], coocs[0]) if coocs else None, tk, tc)
 
 
 @dataclass
@@ -268,6 +285,7 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
     order = np.lexsort((-vals, keys))
     keys, vals = keys[order], vals[order]
     first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
+    tri_support = np.clip(np.round(10 * np.log10(counts.tri_counts.astype(np.float64) * 1e9 / total)), 1, 255)
     vec_keys, vec = word_vectors(counts, lexical.vec_vocab)
     inv_keys, inv_ptr, inv_orig = _csr(lexical.inv)
     ph_keys, ph_ptr, ph_orig = _csr(lexical.inv_phrase)
@@ -279,8 +297,10 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
         orig_hashes_=np.array([word_hash(w) for w in lexical.orig_words], dtype=np.uint32),
         inv_phrase_keys_=ph_keys, inv_phrase_ptr_=ph_ptr, inv_phrase_orig_=ph_orig,
         total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources,
-                                                            pairs=int(first.sum()), word_vectors=len(vec_keys)),
+                                                            pairs=int(first.sum()), word_vectors=len(vec_keys),
+                                                            triples=len(counts.tri_keys)),
         vec_keys_=vec_keys, vec_=vec,
+        tri_keys_=counts.tri_keys.astype(np.uint32), tri_support_=tri_support.astype(np.uint8),
     )
 
 
