@@ -13,8 +13,9 @@ Score of a candidate original o for word w, per side whose neighbour n is joined
 words, from Google's web bigrams and the reference corpus; 0 when never seen. The swap model also gets
 each token's best context-fit ratio, log P(n | o) - log P(n | w) on each side (Golding & Roth's
 confusion-set comparison, which counts even when (w, n) is attested), whether the text uses the
-original with the same neighbours elsewhere, and how well the word and its candidate originals fit the
-topic of the text (`model/coherence.py`: a sense-blind synonym is often off-topic).
+original with the same neighbours elsewhere, how well the word and its candidate originals fit the
+topic of the text (`model/coherence.py`: a sense-blind synonym is often off-topic), and whether its
+three-word contexts are attested, and would be with an original (`model/triples.py`).
 
 Dictionary-free footprints complement it: pairs of common words never seen together, half-spelled
 numbers ("three,000"), broken fixed expressions ("as properly"), and unusually rare word choice.
@@ -26,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from model import coherence
+from model import coherence, triples
 from model import patterns as P
 from model.tables import ReferenceTables
 from model.tokens import Tokens, pair_keys, tokenize
@@ -202,7 +203,7 @@ TOKEN_FEATURES = (
     "n_candidates", "capital_mid", "function_word", "is_num", "length", "skip_sup",
     "orig_zipf_gap", "unseen_window", "name_run", "fit_ratio", "fit_ratio_min_side",
     "orig_in_text",
-) + coherence.FEATURES
+) + coherence.FEATURES + triples.FEATURES
 
 
 def token_matrix(tok: Tokens, tables: ReferenceTables,
@@ -210,8 +211,8 @@ def token_matrix(tok: Tokens, tables: ReferenceTables,
     """Per-token features for the learned swap model (TOKEN_FEATURES), plus best originals and spans.
 
     Everything is relative to reference statistics, nothing to a particular spinner's dictionary except
-    `inv_gain` (the inverse-thesaurus score above), `n_candidates` and the candidates' topical fit
-    (`model/coherence.py`). `stats`: `text_stats` of the
+    `inv_gain` (the inverse-thesaurus score above), `n_candidates`, the candidates' topical fit
+    (`model/coherence.py`) and their triples (`model/triples.py`). `stats`: `text_stats` of the
     text, when the caller has them already."""
     n = len(tok)
     h = tok.hashes
@@ -259,8 +260,10 @@ def token_matrix(tok: Tokens, tables: ReferenceTables,
     base = np.column_stack([zipf, z_l, z_r, sup_l, sup_r, exp_l, exp_r, sup_ll, sup_rr, gain, n_cand,
                             capital_mid, func, is_num, length, skip, gap, window, name_run, ratio,
                             ratio_min, in_doc]).astype(np.float32)
-    # the topical fit only where the swap model will look (it is the costly part for long texts)
-    X = np.hstack([base, coherence.coherence_matrix(h, tables, np.flatnonzero(candidate_mask(base)), cands)])
+    # the topical fit and the triples only where the swap model will look (the costly parts for long texts)
+    looked_at = np.flatnonzero(candidate_mask(base))
+    X = np.hstack([base, coherence.coherence_matrix(h, tables, looked_at, cands),
+                   triples.triple_matrix(tok, tables, looked_at, cands)])
     return X, best_o, span
 
 
