@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 _INDEX_LOAD = 3.0           # hash slots per key: short probes (~1.2 a query) for ~30 MB in all
+_BUILD_CHUNK = 1 << 20      # keys placed at a time when an index is built (bounds its temporary memory)
 _TRIPLE_INDEX_LOAD = 1.5    # the triples' index: 3.2M keys, asked about only by the tokens the swap model sees;
                             # 24 MB instead of 48 (peak RSS of a process that scored a page 255 MB against 233
                             # MB without triples and 361 MB at 3.0), the binary search was 7x slower
@@ -47,8 +48,10 @@ def _split16(keys: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
 
 def _join16(high: np.ndarray, low: np.ndarray) -> np.ndarray:
     """The sorted uint32 keys `_split16` encoded."""
-    tops = np.repeat(np.arange(1 << 16, dtype=np.uint32), high.astype(np.int64))
-    return (tops << np.uint32(16)) | low.astype(np.uint32)
+    keys = np.repeat(np.arange(1 << 16, dtype=np.uint32), high.astype(np.int64))
+    keys <<= np.uint32(16)                  # in place: the 3.2M triples are decoded at every load
+    keys |= low
+    return keys
 
 
 def _search(keys: np.ndarray, query: np.ndarray, presort: bool) -> np.ndarray:
@@ -83,11 +86,7 @@ class _KeyIndex:
             keys, payload = keys[first], payload[first]
         n = len(keys)
         self.n_slots = max(1, int(load * n))
-        slot = self._home(keys)                             # in place, to bound the peak memory:
-        slot -= np.arange(n)
-        np.maximum.accumulate(slot, out=slot)
-        slot += np.arange(n)                                # each key at max(home, previous slot + 1)
-        self.longest_run = int((slot - self._home(keys)).max()) if n else 0   # bounds every probe, hit or miss
+        slot, self.longest_run = self._place(keys)         # the longest run bounds every probe, hit or miss
         size = max(self.n_slots, int(slot[-1]) + 1 if n else 0) + 1
         self.empty = self._absent(keys)
         self.fill = fill
@@ -95,6 +94,25 @@ class _KeyIndex:
         self.vals = np.full(size, fill, dtype=payload.dtype)
         self.keys[slot] = keys
         self.vals[slot] = payload
+
+    def _place(self, keys: np.ndarray) -> tuple[np.ndarray, int]:
+        """Slot of each sorted key, max(home, previous slot + 1) = max over j <= i of (home_j - j) + i, and
+        the longest distance from home. Computed _BUILD_CHUNK keys at a time with the running maximum
+        carried over, so that only one chunk's int64 temporaries exist at once (the triples' 3.2M keys
+        would need ~100 MB of them in one pass)."""
+        n = len(keys)
+        slot = np.empty(n, np.int32 if self.n_slots + n < 2**31 else np.int64)
+        running, longest = -(2**62), 0
+        for lo in range(0, n, _BUILD_CHUNK):
+            home = self._home(keys[lo:lo + _BUILD_CHUNK])
+            rank = np.arange(lo, lo + len(home))
+            top = np.maximum.accumulate(home - rank)
+            np.maximum(top, running, out=top)
+            running = int(top[-1])
+            top += rank
+            slot[lo:lo + len(home)] = top
+            longest = max(longest, int((top - home).max()))
+        return slot, longest
 
     @staticmethod
     def _absent(keys: np.ndarray) -> np.uint32:

@@ -260,3 +260,19 @@ def test_inverse_thesaurus_skips_inflections_that_are_not_common_words() -> None
     assert "points" not in inv          # no common original left for it
     assert "tieds" not in inv           # not a word
     assert set(inv) == {"point", "tied", "prime minister"}
+
+
+def test_an_index_built_in_chunks_is_the_one_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import model.tables as MT
+
+    rng = np.random.default_rng(14)
+    bases = rng.integers(0, 2**32 - 20, 30, dtype=np.uint64)       # clustered: runs cross chunk borders
+    keys = np.unique(np.r_[(bases[:, None] + np.arange(20, dtype=np.uint64)).ravel(),
+                           rng.integers(0, 2**32, 2000, dtype=np.uint64)].astype(np.uint32))
+    whole = MT._KeyIndex(keys, np.arange(len(keys), dtype=np.int32), -1)
+    monkeypatch.setattr(MT, "_BUILD_CHUNK", 7)
+    chunked = MT._KeyIndex(keys, np.arange(len(keys), dtype=np.int32), -1)
+    assert chunked.longest_run == whole.longest_run > 1
+    assert np.array_equal(chunked.keys, whole.keys) and np.array_equal(chunked.vals, whole.vals)
+    query = queries_for(keys, rng)
+    assert np.array_equal(chunked.get(query), whole.get(query))
