@@ -8,6 +8,8 @@ import pytest
 from model import coherence as C
 from model.tables import ReferenceTables
 from model.tokens import tokenize, word_hash
+from tablekit import hashes as _hashes
+from tablekit import small_tables
 
 # two topics in a 3-d space: mathematics along x, chemistry along y (z: a little of everything)
 VECTORS = {"matrix": (1.0, 0.0, 0.2), "conjugate": (0.9, 0.1, 0.2), "eigenvalue": (1.0, 0.05, 0.1),
@@ -19,30 +21,8 @@ MATHS_PLAIN = "The complex conjugate of the matrix has the same eigenvalue."
 CHEMISTRY = "The compound reacted with the acid and the solution turned blue."
 
 
-def _hashes(words) -> np.ndarray:
-    return np.array([word_hash(w) for w in words], dtype=np.uint32)
-
-
 def _tables(vectors: dict[str, tuple[float, ...]] | None = VECTORS) -> ReferenceTables:
-    originals = sorted({o for origs in INVERSE.values() for o in origs})
-    ik = _hashes(INVERSE)
-    io = np.argsort(ik)
-    lists = [[originals.index(o) for o in INVERSE[w]] for w in INVERSE]
-    extra = {}
-    if vectors:
-        vk = _hashes(vectors)
-        vo = np.argsort(vk)
-        v = np.array(list(vectors.values()), dtype=np.float64)
-        v /= np.linalg.norm(v, axis=1, keepdims=True)
-        extra = {"vec_keys_": vk[vo], "vec_": v[vo].astype(np.float16)}
-    return ReferenceTables(
-        zipf_keys_=np.zeros(0, np.uint32), zipf_vals_=np.zeros(0, np.uint8),
-        pair_keys_=np.zeros(0, np.uint32), pair_support_=np.zeros(0, np.uint8),
-        inv_keys_=ik[io], inv_ptr_=np.cumsum([0] + [len(lists[i]) for i in io]).astype(np.int32),
-        inv_orig_=np.array([i for k in io for i in lists[k]], np.int32),
-        orig_words_=originals, orig_hashes_=_hashes(originals),
-        inv_phrase_keys_=np.zeros(0, np.uint32), inv_phrase_ptr_=np.zeros(1, np.int32),
-        inv_phrase_orig_=np.zeros(0, np.int32), total_tokens_=1, description_={}, **extra)
+    return small_tables(INVERSE, vectors=vectors)
 
 
 def _row(text: str, word: str, tables: ReferenceTables) -> dict[str, float]:

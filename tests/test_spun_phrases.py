@@ -7,7 +7,8 @@ import pytest
 
 from model.signals import spun_phrases as S
 from model.tables import ReferenceTables
-from model.tokens import pair_keys, tokenize, word_hash
+from model.tokens import tokenize
+from tablekit import small_tables
 
 ZIPF = {"the": 7.7, "key": 5.0, "prime": 4.7, "minister": 5.0, "said": 6.0, "on": 7.0, "tuesday": 5.0,
         "talks": 4.8, "would": 6.5, "go": 6.2, "ahead": 5.3, "and": 7.5, "a": 7.6, "deal": 5.3, "was": 7.0,
@@ -22,28 +23,9 @@ INVERSE = {"key": ["prime"]}      # "key" is listed as a synonym of "prime" by s
 BODY = " said on Tuesday that talks would go ahead and a deal was near, he told reporters in the capital."
 
 
-def _hashes(words) -> np.ndarray:
-    return np.array([word_hash(w) for w in words], dtype=np.uint32)
-
-
 @pytest.fixture(scope="module")
 def tables() -> ReferenceTables:
-    zk = _hashes(ZIPF)
-    zo = np.argsort(zk)
-    pk = pair_keys(_hashes(a for a, _ in PAIRS), _hashes(b for _, b in PAIRS))
-    po = np.argsort(pk)
-    originals = sorted({o for origs in INVERSE.values() for o in origs})
-    ik = _hashes(INVERSE)
-    io = np.argsort(ik)
-    lists = [[originals.index(o) for o in INVERSE[w]] for w in INVERSE]
-    ptr = np.cumsum([0] + [len(lists[i]) for i in io]).astype(np.int32)
-    return ReferenceTables(
-        zipf_keys_=zk[zo], zipf_vals_=np.array([round(v * 10) for v in ZIPF.values()], np.uint8)[zo],
-        pair_keys_=pk[po], pair_support_=np.array([round(v * 10) for v in PAIRS.values()], np.uint8)[po],
-        inv_keys_=ik[io], inv_ptr_=ptr, inv_orig_=np.array([i for k in io for i in lists[k]], np.int32),
-        orig_words_=originals, orig_hashes_=_hashes(originals),
-        inv_phrase_keys_=np.zeros(0, np.uint32), inv_phrase_ptr_=np.zeros(1, np.int32),
-        inv_phrase_orig_=np.zeros(0, np.int32), total_tokens_=1_000_000, description_={})
+    return small_tables(INVERSE, zipf=ZIPF, pairs=PAIRS, total_tokens=1_000_000)
 
 
 def _scores(text: str, tables: ReferenceTables, word: str) -> dict[str, float]:

@@ -7,32 +7,15 @@ import numpy as np
 from model import triples as T
 from model.signals.spun_phrases import TOKEN_FEATURES, token_matrix
 from model.tables import ReferenceTables
-from model.tokens import tokenize, triple_keys, word_hash
+from model.tokens import tokenize
+from tablekit import small_tables
 
 INVERSE = {"genuine": ["real"]}          # "genuine" is listed as a synonym of "real"
-ATTESTED = {("the", "real", "problem"): 30, ("real", "problem", "is"): 25, ("we", "discussed", "the"): 20}
+ATTESTED = {("the", "real", "problem"): 3.0, ("real", "problem", "is"): 2.5, ("we", "discussed", "the"): 2.0}
 
 
-def _hashes(words) -> np.ndarray:
-    return np.array([word_hash(w) for w in words], dtype=np.uint32)
-
-
-def _tables(attested: dict[tuple[str, str, str], int] = ATTESTED) -> ReferenceTables:
-    originals = sorted({o for origs in INVERSE.values() for o in origs})
-    ik = _hashes(INVERSE)
-    io = np.argsort(ik)
-    lists = [[originals.index(o) for o in INVERSE[w]] for w in INVERSE]
-    tk = np.array([int(triple_keys(*(_hashes([w]) for w in t))[0]) for t in attested], dtype=np.uint32)
-    to = np.argsort(tk)
-    return ReferenceTables(
-        zipf_keys_=np.zeros(0, np.uint32), zipf_vals_=np.zeros(0, np.uint8),
-        pair_keys_=np.zeros(0, np.uint32), pair_support_=np.zeros(0, np.uint8),
-        inv_keys_=ik[io], inv_ptr_=np.cumsum([0] + [len(lists[i]) for i in io]).astype(np.int32),
-        inv_orig_=np.array([i for k in io for i in lists[k]], np.int32),
-        orig_words_=originals, orig_hashes_=_hashes(originals),
-        inv_phrase_keys_=np.zeros(0, np.uint32), inv_phrase_ptr_=np.zeros(1, np.int32),
-        inv_phrase_orig_=np.zeros(0, np.int32), total_tokens_=1, description_={},
-        tri_keys_=tk[to], tri_support_=np.array(list(attested.values()), np.uint8)[to])
+def _tables(attested: dict[tuple[str, str, str], float] = ATTESTED) -> ReferenceTables:
+    return small_tables(INVERSE, triples=attested)
 
 
 def _row(text: str, word: str, tables: ReferenceTables) -> dict[str, float]:
@@ -58,7 +41,7 @@ def test_the_original_itself_has_no_gain() -> None:
 
 
 def test_an_attested_written_triple_lowers_the_gain() -> None:
-    tables = _tables({**ATTESTED, ("the", "genuine", "problem"): 20})
+    tables = _tables({**ATTESTED, ("the", "genuine", "problem"): 2.0})
     assert _row("We discussed the genuine problem is costly.", "genuine", tables)["tri_mid_gain"] == 1.0
 
 
