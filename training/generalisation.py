@@ -9,7 +9,7 @@ protocols that go beyond it on a saved model and writes their tables to
 * spun and real articles alone in a plain page (`training.plainpage`);
 * farm pages in layouts training never saw (`training.farmpage`).
 
-`make train` runs it after promoting a model trained on ../shared; about 5 minutes on 2 cores.
+`make train` runs it after promoting a model trained on ../shared; about 6 minutes on 2 cores.
 """
 from __future__ import annotations
 
