@@ -16,7 +16,7 @@
   (`model/coherence.py`). Empty in tables built without them.
 
 Built by `training/tables.py` (during `make train`) as sorted key arrays. Lookups go through a hash
-index derived from those arrays at first use (`_KeyIndex`; ~0.15 s and 32 MB for the bundled tables):
+index derived from those arrays at first use (`_KeyIndex`; 0.27 s and 57 MB for the bundled tables):
 one or two probes per query instead of a binary search over 1.6M keys, whose cache misses dominated
 (3-4x faster per page, same answers). The index is never pickled: the artifact holds only the fields,
 and the two big sorted key arrays (pairs, triples) as their low 16 bits and a count per high 16 bits
@@ -32,8 +32,9 @@ import numpy as np
 _INDEX_LOAD = 3.0           # hash slots per key: short probes (~1.2 a query) for ~30 MB in all
 _BUILD_CHUNK = 1 << 20      # keys placed at a time when an index is built (bounds its temporary memory)
 _TRIPLE_INDEX_LOAD = 1.5    # the triples' index: 3.2M keys, asked about only by the tokens the swap model sees;
-                            # 24 MB instead of 48 (peak RSS of a process that scored a page 255 MB against 233
-                            # MB without triples and 361 MB at 3.0), the binary search was 7x slower
+                            # 24 MB instead of 48 at 3.0, 3.9 ms of triple look-ups on the bench text against 2.2
+                            # (and 16.6 by binary search). Peak RSS of a process that loaded the model and scored
+                            # a page: 274 MB, against 233 MB without triples
 _MAX_RUN = 64               # keys this far from their home slot are not hash-like: keep the binary search
 _CACHE = "_index_cache"     # instance attribute holding the derived indexes (not a dataclass field)
 _SPLIT_FIELDS = ("pair_keys_", "tri_keys_")   # sorted uint32 keys pickled as `_split16`
