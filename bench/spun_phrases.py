@@ -4,21 +4,33 @@ Issue #3's targets: the spun-phrase pass under 5 ms for a 5,000-word article on 
 tables loading in under a second. Timings are reported beside a reference measured in the same run on
 the same text (tokenising it with `str.split`, and `zlib.compress` of it), so that a busy machine shows
 as a busy machine rather than as a regression. The article is generated (no corpus needed).
+
+Loading is reported in three parts, because the target is for the tables: importing the detector and
+the scikit-learn modules its artifact unpickles, loading the whole artifact (read, SHA-256, unpickling
+everything in it), and the tables alone becoming ready (unpickling them and building their look-up
+indexes).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import pickle
 import random
 import statistics
 import time
 import zlib
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+_T0 = time.perf_counter()
+import sklearn.calibration  # noqa: E402,F401  (what unpickling the artifact imports, timed here)
+import sklearn.ensemble  # noqa: E402,F401
+import sklearn.pipeline  # noqa: E402,F401
 
 from model import Detector  # noqa: E402
 from model.signals import spun_phrases  # noqa: E402
+
+IMPORT_S = time.perf_counter() - _T0    # importing the detector and the scikit-learn it unpickles
 
 WORDS = ("the council said on tuesday that the new plan for the harbour would bring jobs and visitors to the town "
          "while critics pointed to the cost of dredging the channel and to traffic on the main road residents "
@@ -45,6 +57,14 @@ def best_of(fn, repeat: int) -> float:
     return min(times), statistics.median(times)
 
 
+def tables_ready(tables) -> float:  # noqa: ANN001 (model.tables.ReferenceTables)
+    """Seconds for a copy of `tables` to become ready: unpickled from its bytes, its indexes built."""
+    data = pickle.dumps(tables, protocol=5)
+    t = time.perf_counter()
+    pickle.loads(data).build_indexes()
+    return time.perf_counter() - t
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--words", type=int, default=5000)
@@ -55,13 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     det = Detector.load()
     load_s = time.perf_counter() - t
     tables, token_model = det.bundle["tables"], det.bundle.get("token_model")
+    tables_ready_s = tables_ready(tables)
     text = article(args.words)
     spun_phrases.compute(text, tables, token_model=token_model)      # warm up
     best, median = best_of(lambda: spun_phrases.compute(text, tables, token_model=token_model), args.repeat)
     ref_split, _ = best_of(lambda: text.lower().split(), args.repeat)
     ref_zlib, _ = best_of(lambda: zlib.compress(text.encode(), 6), args.repeat)
     out = {"words": args.words, "spun_pass_ms_best": best * 1e3, "spun_pass_ms_median": median * 1e3,
-           "target_ms": 5.0, "model_load_s": load_s, "target_load_s": 1.0,
+           "target_ms": 5.0, "import_s": IMPORT_S, "model_load_s": load_s, "tables_ready_s": tables_ready_s,
+           "target_tables_ready_s": 1.0,
            "ratio_to_str_split": best / ref_split, "ratio_to_zlib_compress": best / ref_zlib}
     if args.json:
         print(json.dumps(out, indent=2))
@@ -69,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spun-phrase pass, {args.words} words: best {out['spun_pass_ms_best']:.2f} ms, median "
               f"{out['spun_pass_ms_median']:.2f} ms (target < 5 ms); {out['ratio_to_str_split']:.0f}x str.split, "
               f"{out['ratio_to_zlib_compress']:.1f}x zlib.compress of the same text")
-        print(f"model load (artifact read, SHA-256, unpickle): {load_s:.2f} s (target < 1 s)")
+        print(f"tables ready (unpickled, look-up indexes built): {tables_ready_s:.2f} s (target < 1 s); whole "
+              f"model load (artifact read, SHA-256, unpickle) {load_s:.2f} s, after importing the detector and "
+              f"scikit-learn {IMPORT_S:.2f} s")
     return 0
 
 

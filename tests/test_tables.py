@@ -276,3 +276,14 @@ def test_an_index_built_in_chunks_is_the_one_built_at_once(monkeypatch: pytest.M
     assert np.array_equal(chunked.keys, whole.keys) and np.array_equal(chunked.vals, whole.vals)
     query = queries_for(keys, rng)
     assert np.array_equal(chunked.get(query), whole.get(query))
+
+
+def test_build_indexes_readies_every_lookup_with_the_same_answers() -> None:
+    rng = np.random.default_rng(15)
+    keys = np.unique(rng.integers(0, 2**32, 3000, dtype=np.uint64).astype(np.uint32))
+    t = make_tables(keys, rng)
+    assert not getattr(t, "_index_cache", {})
+    t.build_indexes()
+    assert {"zipf", "support", "triples", "inv", "phrase"} <= set(t._index_cache)
+    assert all(entry[2] is not None for name, entry in t._index_cache.items() if name != "vectors32")
+    check_tables(t, queries_for(keys, rng))
