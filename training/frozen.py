@@ -70,10 +70,11 @@ def held_out_tables(shared: Path):  # noqa: ANN201 (ReferenceTables; imported la
 
 
 def with_tables(det, tables):  # noqa: ANN001, ANN201 (Detector, ReferenceTables -> Detector)
-    """The same model as `det` with other reference tables (its bundle shallow-copied, `det` untouched)."""
+    """The same model as `det` with other reference tables (its bundle shallow-copied, its compiled page
+    classifier shared, `det` untouched)."""
     from model.detector import Detector
 
-    return Detector.from_bundle({**det.bundle, "tables": tables}, det.card, det.sha256)
+    return Detector({**det.bundle, "tables": tables}, det.card, det.sha256, det.classifier)
 
 
 def pinned_digest() -> str | None:
