@@ -10,7 +10,8 @@ import numpy as np
 from model.decode import decode_html
 from model.lang import detect_language
 from model.page import parse_page
-from model.signals import FEATURE_NAMES, content_stats, copyright_residue, spun_phrases, trailing_links
+from model.signals import (FEATURE_NAMES, content_stats, copyright_residue, metadata_mismatch, spun_phrases,
+                           trailing_links)
 from model.verdict import Signal
 
 MAX_MAIN_CHARS = 200_000      # main text analysed at most (about 30,000 words)
@@ -40,14 +41,16 @@ def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str
     if not is_english:
         reasons.append("not_english" if language != "und" else "language_undetermined")
     feats: dict[str, float] = {}
-    sp_f, sp_s = spun_phrases.compute(main, tables, english=is_english, token_model=token_model)
+    analysed = spun_phrases.analysed_text(main)
+    sp_f, sp_s = spun_phrases.compute(main, tables, english=is_english, token_model=token_model, analysed=analysed)
+    mm_f, mm_s = metadata_mismatch.compute(parsed, *analysed, tables, english=is_english)
     tl_f, tl_s = trailing_links.compute(parsed)
     cr_f, cr_s = copyright_residue.compute(parsed)
     cs_f, cs_s = content_stats.compute(parsed, english)
-    for f in (sp_f, tl_f, cr_f, cs_f):
+    for f in (sp_f, mm_f, tl_f, cr_f, cs_f):
         feats.update(f)
     vector = np.array([feats.get(k, math.nan) for k in FEATURE_NAMES], dtype=np.float64)
     stats = {"encoding": encoding, "main_text_chars": len(main), "blocks": len(parsed.blocks),
              "links": parsed.n_links}
-    return PageAnalysis(vector=vector, signals=[sp_s, tl_s, cr_s, cs_s], language=language, reasons=reasons,
+    return PageAnalysis(vector=vector, signals=[sp_s, mm_s, tl_s, cr_s, cs_s], language=language, reasons=reasons,
                         stats=stats, main_text=main)

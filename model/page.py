@@ -8,6 +8,8 @@ hostile pages take bounded time; it is the parser's hot loop and is written for 
 """
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -22,6 +24,9 @@ MAIN_MIN_WORDS = 10         # jusText's "length_low" is 70 characters, about ten
 MAIN_MAX_LINK_DENSITY = 0.3 # jusText's max_link_density default (0.2) is strict for news with inline links
 MAX_DEPTH = 1_500           # nesting kept at most; the parser's cost grows with the square of the depth
 DEPTH_SCAN_MIN_TAGS = 3_000 # pages with fewer tags than this cannot nest deeply enough to matter
+MAX_METADATA = 16           # metadata texts kept at most (head elements and JSON-LD fields)
+MAX_METADATA_CHARS = 30_000 # characters kept of each (a JSON-LD articleBody can hold a whole article)
+MAX_JSONLD_BLOCKS = 8       # JSON-LD script blocks read at most
 _WS = re.compile(r"\s+")
 # Opening or closing tags of the block elements that nest: div, dl, dd, details, section, article, aside,
 # main, header, footer, form, fieldset, figure, nav, ul, ol, blockquote, center (grouped by first letter,
@@ -29,6 +34,7 @@ _WS = re.compile(r"\s+")
 _NESTING_TAG = re.compile(r"<(/?)(?:d(?:iv|l|d|etails)|section|a(?:rticle|side)|main|header|"
                           r"f(?:ooter|orm|ieldset|igure)|nav|ul|ol|blockquote|center)\b[^>]*>", re.I)
 _TAG_LIKE = re.compile(r"<\s*[A-Za-z!/]")
+_MARKUP = re.compile(r"<[^>]{0,500}>")
 
 
 @dataclass
@@ -73,6 +79,9 @@ class Page:
     main_last: int = -1               # index of the last main block
     reasons: list[str] = field(default_factory=list)
     roots: list["BoilerRoot"] = field(default_factory=list)   # elements that made blocks boilerplate
+    # (source, text) of the page's own descriptions of its article: <title>, meta description and social
+    # titles, JSON-LD headline/description/articleBody (patterns.METADATA_SELECTORS, JSONLD_TEXT_FIELD)
+    metadata: tuple[tuple[str, str], ...] = ()
 
     @property
     def all_text(self) -> str:
@@ -208,6 +217,41 @@ def _site_tokens(url: str, tree=None) -> frozenset[str]:
     return frozenset(tokens)
 
 
+def _jsonld_string(raw: str) -> str:
+    """The text of a JSON string literal's body (escapes decoded, markup and entities of HTML-valued
+    fields removed); "" when its escapes are invalid."""
+    try:
+        value = json.loads(f'"{raw}"')
+    except ValueError:
+        return ""
+    if "<" in value:
+        value = _MARKUP.sub(" ", value)
+    return _WS.sub(" ", html_lib.unescape(value)).strip()
+
+
+def _metadata(tree, html: str, title: str) -> tuple[tuple[str, str], ...]:
+    """The page's own descriptions of its article (see `Page.metadata`), each cut to MAX_METADATA_CHARS."""
+    out: list[tuple[str, str]] = [("title", title)] if title else []
+    head = tree.head
+    if head is not None:
+        for sel, source in P.METADATA_SELECTORS:
+            node = head.css_first(sel)
+            content = (node.attributes.get("content") or "") if node is not None else ""
+            if content.strip():
+                out.append((source, _WS.sub(" ", content).strip()[:MAX_METADATA_CHARS]))
+    if "ld+json" in html:
+        for node in tree.css('script[type="application/ld+json"]')[:MAX_JSONLD_BLOCKS]:
+            for m in P.JSONLD_TEXT_FIELD.finditer(node.text() or ""):
+                raw = m.group(2)
+                if len(raw) > MAX_METADATA_CHARS:    # cut before any escape the cut could split
+                    raw = raw[:MAX_METADATA_CHARS]
+                    raw = raw[: raw.rfind("\\")] if "\\" in raw[-6:] else raw
+                text = _jsonld_string(raw)
+                if text:
+                    out.append((f"jsonld_{m.group(1).lower()}", text))
+    return tuple(dict.fromkeys(out))[:MAX_METADATA]
+
+
 def flatten_deep_nesting(html: str) -> tuple[str, bool]:
     """Drop block tags nested deeper than MAX_DEPTH (their text stays): 100,000 nested <div>s would
     otherwise take the parser minutes. (page, whether anything was dropped)."""
@@ -276,7 +320,7 @@ def parse_page(html: str, url: str | None = None) -> Page:
     blocks, roots, n_tags, n_links, truncated = _walk(root) if root is not None else ([], [], 0, 0, False)
     page = Page(blocks=blocks, main_text="", title=title, url=url, lang_attr=lang_attr,
                 site_tokens=_site_tokens(url, tree), html_chars=len(html), n_tags=n_tags, n_links=n_links,
-                truncated=truncated, roots=roots)
+                truncated=truncated, roots=roots, metadata=_metadata(tree, html, title))
     if truncated:
         page.reasons.append("page_truncated")
     if flattened:

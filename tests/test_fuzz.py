@@ -7,12 +7,14 @@ from hypothesis import strategies as st
 from model.decode import decode_html
 from model.lang import detect_language
 from model.page import parse_page
-from model.signals import content_stats, copyright_residue, spun_phrases, trailing_links
+from model.signals import content_stats, copyright_residue, metadata_mismatch, spun_phrases, trailing_links
 
 TAGS = ["<div>", "</div>", "<p>", "</p>", "<a href='x'>", "</a>", "<h3>More Stories</h3>", "<ul><li>", "</li></ul>",
         "<script>", "</script>", "<!--", "-->", "<?php ?>", "<br>", "&copy;", "&#xFFFF;", "\x00", "©", "<meta charset=utf-16>",
         "<nav class='menu'>", "</nav>", "Copyright 2020 Dow Jones & Firm, Inc. All Legal rights Reserved. ",
-        "87990cbe856818d5eddac44c7b1cdeb8", "three,000 ", "Key Minister "]
+        "87990cbe856818d5eddac44c7b1cdeb8", "three,000 ", "Key Minister ",
+        "<meta name='description' content='The Prime Minister said on Sunday'>",
+        "<script type='application/ld+json'>{\"articleBody\": \"The Prime Minister \\u00e9 said", "\"}</script>"]
 html_like = st.lists(st.one_of(st.sampled_from(TAGS), st.text(max_size=40)), max_size=60).map("".join)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -21,6 +23,7 @@ def _all_signals(text: str) -> None:
     page = parse_page(text)
     lang, english = detect_language(page.main_text)
     spun_phrases.compute(page.main_text, None, english=lang == "en")
+    metadata_mismatch.compute(page, *spun_phrases.analysed_text(page.main_text), None, english=lang == "en")
     trailing_links.compute(page)
     copyright_residue.compute(page)
     content_stats.compute(page, english)

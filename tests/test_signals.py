@@ -8,7 +8,8 @@ def _page(fixture_bytes, name):
 
 
 def test_catalogue_names_are_stable():
-    assert set(CATALOGUE) == {"spun_phrases", "trailing_links", "copyright_residue", "content_stats"}
+    assert set(CATALOGUE) == {"spun_phrases", "metadata_mismatch", "trailing_links", "copyright_residue",
+                              "content_stats"}
     assert len(FEATURE_NAMES) == len(set(FEATURE_NAMES))
 
 

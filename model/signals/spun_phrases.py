@@ -319,6 +319,16 @@ def _tokenize_prefix(text: str) -> Tokens:
     return tokenize(text)
 
 
+def analysed_text(text: str) -> tuple[str, Tokens]:
+    """The part of a main text this pass analyses, its first MAX_TOKENS words (a long article's first
+    words estimate its swap density well enough), and its tokens. Other signals over the main text's
+    words take these too, so that it is tokenised once."""
+    tok = _tokenize_prefix(text)
+    if len(tok) > MAX_TOKENS:
+        return text[: int(tok.starts[MAX_TOKENS])], tok.head(MAX_TOKENS)
+    return text, tok
+
+
 def _case_like(src: str, word: str) -> str:
     if src.isupper() and len(src) > 1:
         return word.upper()
@@ -333,17 +343,14 @@ def _sentence_ids(text: str, starts: np.ndarray) -> np.ndarray:
 
 
 def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
-            token_model=None) -> tuple[dict[str, float], Signal]:
+            token_model=None, analysed: tuple[str, Tokens] | None = None) -> tuple[dict[str, float], Signal]:
     """Features and evidence for the main text. `token_model` (a fitted classifier over TOKEN_FEATURES)
-    gives each token a probability of being a swap; without it those features are NaN."""
+    gives each token a probability of being a swap; without it those features are NaN. `analysed`:
+    `analysed_text(text)`, when the caller has it already."""
     nan = float("nan")
     feats = {k: nan for k in FEATURES}
-    tok = _tokenize_prefix(text) if text else None
-    n = len(tok) if tok is not None else 0
-    if n > MAX_TOKENS:   # a long article's first MAX_TOKENS words estimate its swap density well enough
-        text = text[: int(tok.starts[MAX_TOKENS])]
-        tok = tok.head(MAX_TOKENS)
-        n = len(tok)
+    text, tok = analysed if analysed is not None else analysed_text(text)
+    n = len(tok)
     feats["main_tokens_log"] = math.log1p(n)
     if not english or tables is None or n < MIN_TOKENS:
         reason = "not_english" if not english else ("too_little_text" if n < MIN_TOKENS else "no_tables")

@@ -1,0 +1,134 @@
+"""metadata_mismatch: a synonym swapped into a passage the page's own metadata repeats word for word.
+
+Each rule has a positive fixture and a near miss. The pages are written here; the inverse thesaurus is
+a small hand-made table (tests/tablekit.py)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from model.page import MAX_METADATA_CHARS, parse_page
+from model.signals import metadata_mismatch as M
+from model.signals.spun_phrases import analysed_text
+from tablekit import small_tables
+
+LEDE = ("The Prime Minister said on Sunday that the talks with the delegation would resume next week after "
+        "a pause of several months.")
+REST = ("Officials from both sides met in the capital for several hours and agreed on a schedule for the "
+        "coming meetings. The visit follows months of tension between the two governments over security "
+        "and trade, according to people familiar with the discussions, who asked not to be named.")
+TABLES = small_tables({"key": ["prime", "chief"], "stated": ["said"], "discussions": ["talks"]})
+
+
+def _page(body_lede: str, *, description: str | None = LEDE, title: str = "Talks to resume next week",
+          jsonld: dict | None = None, rest: str = REST) -> str:
+    head = f"<title>{title}</title>"
+    if description is not None:
+        head += f'<meta name="description" content="{description}">'
+    if jsonld is not None:
+        head += f'<script type="application/ld+json">{json.dumps(jsonld)}</script>'
+    return (f"<html><head>{head}</head><body><article><h1>{title}</h1><p>{body_lede}</p><p>{rest}</p>"
+            f"</article></body></html>")
+
+
+def _run(html: str, tables=TABLES, english: bool = True):
+    page = parse_page(html)
+    return M.compute(page, *analysed_text(page.main_text), tables, english=english)
+
+
+def test_a_thesaurus_swap_against_the_description_fires_with_the_original_as_suggestion():
+    feats, sig = _run(_page(LEDE.replace("Prime Minister", "Key Minister")))
+    assert sig.fired and sig.reason == "synonyms_swapped_against_metadata"
+    assert feats["meta_substitutions"] == 1 and feats["meta_thesaurus_substitutions"] == 1
+    (ev,) = sig.evidence
+    main = parse_page(_page(LEDE.replace("Prime Minister", "Key Minister"))).main_text
+    assert main[ev.start:ev.end] == ev.text == "Key"
+    assert ev.suggestion == "Prime" and ev.detail == "differs_from_description"
+
+
+def test_near_miss_a_word_for_word_copy_does_not_fire():
+    feats, sig = _run(_page(LEDE))
+    assert not sig.fired and sig.reason == "matches_metadata"
+    assert feats["meta_substitutions"] == 0 and feats["meta_aligned_words"] >= len(LEDE.split()) - 1
+
+
+def test_a_swap_the_thesaurus_does_not_know_counts_but_fires_only_with_more():
+    one = LEDE.replace("resume", "restart")
+    feats, sig = _run(_page(one))
+    assert feats["meta_substitutions"] == 1 and feats["meta_thesaurus_substitutions"] == 0
+    assert not sig.fired and sig.reason == "metadata_differs_in_a_few_words"
+    three = one.replace("delegation", "mission").replace("several", "many")
+    feats, sig = _run(_page(three))
+    assert feats["meta_substitutions"] == 3 and sig.fired and sig.reason == "words_swapped_against_metadata"
+
+
+def test_near_miss_an_edited_lede_differs_by_cuts_and_insertions_not_swaps():
+    shortened = "The Prime Minister said on Sunday that the talks would resume next week…"
+    feats, sig = _run(_page(LEDE.replace("after a pause", "in the capital after a long pause"), description=shortened))
+    assert feats["meta_substitutions"] == 0 and not sig.fired
+
+
+@pytest.mark.parametrize("written,original", [
+    ("2,000 officials", "3,000 officials"),          # an updated figure
+    ("e-mail", "email"),                            # a spelling variant
+    ("resuming", "resume"),                          # the same word inflected
+])
+def test_near_miss_numbers_spellings_and_inflections_are_not_swaps(written, original):
+    body = LEDE.replace("resume next week", f"resume next week {written} said")
+    desc = LEDE.replace("resume next week", f"resume next week {original} said")
+    feats, sig = _run(_page(body, description=desc))
+    assert feats["meta_substitutions"] == 0 and not sig.fired
+
+
+def test_a_two_word_spun_form_and_an_original_of_two_words_align():
+    body = LEDE.replace("said on Sunday", "stated on Sunday").replace("the talks", "the discussions")
+    feats, sig = _run(_page(body))
+    assert feats["meta_thesaurus_substitutions"] == 2
+    assert [(e.text, e.suggestion) for e in sig.evidence] == [("stated", "said"), ("discussions", "talks")]
+
+
+def test_jsonld_article_body_is_compared_beyond_the_lede():
+    body_rest = REST.replace("according to people", "according to persons")
+    page = _page(LEDE, description=None, rest=body_rest,
+                 jsonld={"@type": "NewsArticle", "headline": "Talks to resume next week",
+                         "articleBody": f"<p>{LEDE}</p> <p>{REST}</p>"})
+    feats, sig = _run(page)
+    assert feats["meta_substitutions"] == 1
+    (ev,) = sig.evidence
+    assert (ev.text, ev.suggestion, ev.detail) == ("persons", "people", "differs_from_jsonld_articlebody")
+
+
+def test_near_miss_metadata_about_something_else_is_not_aligned():
+    feats, sig = _run(_page(LEDE, description="Read the latest news, sport and weather from our newsroom."))
+    assert feats["meta_aligned_words"] == 0 and sig.reason == "metadata_not_in_main_text"
+
+
+def test_not_english_gives_no_figures_and_no_page_without_metadata_fires():
+    feats, sig = _run(_page(LEDE.replace("Prime", "Key")), english=False)
+    assert sig.reason == "not_english" and all(v != v for v in feats.values())
+    feats, sig = _run(f"<html><body><p>{LEDE}</p><p>{REST}</p></body></html>")
+    assert not sig.fired and sig.reason == "no_metadata" and feats["meta_aligned_words"] == 0
+
+
+def test_without_tables_swaps_are_counted_but_none_is_a_thesaurus_one():
+    feats, sig = _run(_page(LEDE.replace("Prime Minister", "Key Minister")), tables=None)
+    assert feats["meta_substitutions"] == 1 and feats["meta_thesaurus_substitutions"] == 0 and not sig.fired
+
+
+def test_page_metadata_sources_decoding_and_bounds():
+    jsonld = ('{"headline": "Talks \\u201cto resume\\u201d", "description": "bad \\q escape", '
+              '"articleBody": "<p>One &amp; two</p><p>three</p>"}')
+    html = (f'<html><head><title>T</title><meta property="og:description" content="A &amp; B">'
+            f'<meta name="twitter:title" content="  ">'
+            f'<script type="application/ld+json">{jsonld}</script></head><body><p>x</p></body></html>')
+    meta = dict(parse_page(html).metadata)
+    assert meta == {"title": "T", "og_description": "A & B", "jsonld_headline": "Talks \u201cto resume\u201d",
+                    "jsonld_articlebody": "One & two three"}      # invalid escapes and blank values dropped
+    long_body = json.dumps({"articleBody": "word " * (MAX_METADATA_CHARS // 2)})
+    page = parse_page(f'<html><head><script type="application/ld+json">{long_body}</script></head><body></body></html>')
+    (source, text), = page.metadata
+    assert source == "jsonld_articlebody" and len(text) <= MAX_METADATA_CHARS
+    unterminated = '<html><head><script type="application/ld+json">{"articleBody": "never closed</script></head></html>'
+    assert parse_page(unterminated).metadata == ()
+    assert parse_page("plain text, no markup").metadata == ()
