@@ -80,7 +80,7 @@ def _anchor_index(main: Tokens, meta: list[Tokens]) -> dict[tuple[str, str, str]
     hit = np.flatnonzero(np.isin(keys, wanted))
     if len(hit) == 0:
         return {}
-    uniq, first, counts = np.unique(keys[hit], return_index=True, return_counts=True)
+    _, first, counts = np.unique(keys[hit], return_index=True, return_counts=True)
     words = main.words
     return {(words[i], words[i + 1], words[i + 2]): i for i in hit[first[counts == 1]].tolist()}
 
