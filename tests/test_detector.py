@@ -116,3 +116,18 @@ def test_a_word_swapped_against_the_page_description_is_shown_with_its_original(
     (ev,) = signal.evidence
     assert (ev.text, ev.suggestion, ev.detail) == ("fresh", "new", "differs_from_description")
     assert after.score > before.score
+
+
+def test_one_swap_is_one_piece_of_evidence(detector):
+    """A two-word spun form ("Point out" for "State") is listed once with its original, not beside a second
+    item for its second word; evidence spans never overlap."""
+    text = ("The Secretary of Point out met the Key Minister on Monday to discuss the trade agreement. "
+            "Officials said the Point out Office would publish the details of the deal later this week, "
+            "after talks with the overseas minister and the leaders of the two international locations. ") * 3
+    v = detector.score(f"<html><body><p>{text}</p></body></html>".encode())
+    swaps = [e for e in {s.name: s for s in v.signals}["spun_phrases"].evidence
+             if e.detail in ("inverse_thesaurus", "collocation_anomaly")]
+    spans = sorted((e.start, e.end) for e in swaps)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    office = [e for e in swaps if text[e.start:e.end + 7].endswith("Office")]
+    assert [(e.text, e.suggestion) for e in office] == [("Point out", "State")] * 3

@@ -23,6 +23,7 @@ numbers ("three,000"), broken fixed expressions ("as properly"), and unusually r
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -426,6 +427,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     rank = prob if prob is not None else scores
     floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG
     evidence: list[Evidence] = []
+    owner = np.full(n, -1)          # evidence item listing each token: one swap is one piece of evidence
     for i in np.argsort(-rank)[: MAX_EVIDENCE * 2].tolist():
         if rank[i] < floor or len(evidence) >= MAX_EVIDENCE:
             break
@@ -434,8 +436,20 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
         src = text[s:e]
         orig = tables.orig_words_[int(best_o[i])] if best_o[i] >= 0 else None
         conf = float(prob[i]) if prob is not None else 1.0 - math.exp(-(scores[i] - WEAK) / 1.5)
-        evidence.append(Evidence(text=src, start=s, end=e, suggestion=_case_like(src, orig) if orig else None,
-                                 confidence=round(conf, 3), detail="inverse_thesaurus" if orig else "collocation_anomaly"))
+        item = Evidence(text=src, start=s, end=e, suggestion=_case_like(src, orig) if orig else None,
+                        confidence=round(conf, 3), detail="inverse_thesaurus" if orig else "collocation_anomaly")
+        taken = set(owner[i:i + k].tolist()) - {-1}
+        if taken:
+            # "Point out" -> "State" after "out" alone was listed: the span with its original replaces it
+            j = taken.pop()
+            if taken or k == 1 or not orig or evidence[j].suggestion:
+                continue
+            item = replace(item, confidence=max(conf, evidence[j].confidence or 0.0))
+            evidence[j] = item
+            owner[i:i + k] = j
+            continue
+        owner[i:i + k] = len(evidence)
+        evidence.append(item)
     for m in half:
         evidence.append(Evidence(text=m.group(), start=m.start(), end=m.end(), confidence=0.9,
                                  detail="half_spelled_number"))
