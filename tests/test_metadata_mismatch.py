@@ -70,7 +70,8 @@ def test_near_miss_an_edited_lede_differs_by_cuts_and_insertions_not_swaps():
 
 
 @pytest.mark.parametrize("written,original", [
-    ("2,000 officials", "3,000 officials"),          # an updated figure
+    ("2,000 officials", "3,000 officials"),          # an updated figure (both read as a number)
+    ("nine officials", "9 officials"),               # a figure in words against digits (the NUM rule)
     ("e-mail", "email"),                            # a spelling variant
     ("resuming", "resume"),                          # the same word inflected
 ])
