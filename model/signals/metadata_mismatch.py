@@ -25,7 +25,7 @@ import numpy as np
 
 from model.page import Page
 from model.tables import ReferenceTables
-from model.tokens import NUM, Tokens, pair_keys, tokenize, triple_keys, word_hash
+from model.tokens import NUM, Tokens, pair_keys, tokenize, triple_keys
 from model.verdict import Evidence, Signal
 
 NAME = "metadata_mismatch"
@@ -56,16 +56,16 @@ def _same_spelling(a: list[str], b: list[str]) -> bool:
         (len(y) > len(x) and (y.startswith(x) or y.endswith(x)))
 
 
-def _thesaurus_swap(written: list[str], original: list[str], tables: ReferenceTables) -> bool:
-    """Whether the inverse thesaurus lists the one-word `original` as a candidate for the `written` words."""
+def _thesaurus_swap(written: np.ndarray, original: np.ndarray, tables: ReferenceTables) -> bool:
+    """Whether the inverse thesaurus lists the one-word original (its token hashes `original`) as a
+    candidate for the written words (`written`, one or two token hashes)."""
     if len(original) != 1 or not 1 <= len(written) <= 2:
         return False
-    hashes = np.array([word_hash(w) for w in written], dtype=np.uint32)
     if len(written) == 1:
-        _, oi = tables.candidates(hashes)
+        _, oi = tables.candidates(written)
     else:
-        _, oi = tables.candidates(pair_keys(hashes[:1], hashes[1:]), phrase=True)
-    return word_hash(original[0]) in set(tables.orig_hashes_[oi].tolist())
+        _, oi = tables.candidates(pair_keys(written[:1], written[1:]), phrase=True)
+    return bool(np.any(tables.orig_hashes_[oi] == original[0]))
 
 
 def _anchor_index(main: Tokens, meta: list[Tokens]) -> dict[tuple[str, str, str], int]:
@@ -153,7 +153,7 @@ def compute(page: Page, main_text: str, main: Tokens, tables: ReferenceTables | 
             if ms in subs:
                 continue
             original = text[int(meta.starts[os_]):int(meta.ends[oe - 1])]
-            thesaurus = tables is not None and _thesaurus_swap(main.words[ms:me], meta_words[os_:oe], tables)
+            thesaurus = tables is not None and _thesaurus_swap(main.hashes[ms:me], meta.hashes[os_:oe], tables)
             subs[ms] = (me, source, original, thesaurus)
     n_thesaurus = sum(t for _, _, _, t in subs.values())
     feats["meta_aligned_words"] = float(len(aligned))
