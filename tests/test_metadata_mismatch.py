@@ -82,6 +82,24 @@ def test_near_miss_numbers_spellings_and_inflections_are_not_swaps(written, orig
     assert feats["meta_substitutions"] == 0 and not sig.fired
 
 
+def test_a_longer_word_that_starts_with_the_original_is_a_swap_when_it_is_a_word():
+    # "towards" for "to", "inside" for "in": spinners' function-word swaps, once dropped as run-togethers
+    tables = small_tables({}, zipf={"towards": 5.0, "inside": 5.1})
+    lede = LEDE.replace("with the delegation", "to the delegation in the capital")
+    body = lede.replace("to the delegation in", "towards the delegation inside")
+    feats, _ = _run(_page(body, description=lede), tables=tables)
+    assert feats["meta_substitutions"] == 2
+
+
+def test_near_miss_words_run_together_where_the_markup_had_a_break_are_not_swaps():
+    # a heading and the next word without their break ("WeekThe" where the description has "The")
+    tables = small_tables({}, zipf={"the": 7.7, "week": 5.5})
+    body = LEDE.replace("Sunday that the talks", "Sunday that weekthe talks")
+    feats, _ = _run(_page(body), tables=tables)
+    assert feats["meta_substitutions"] == 0
+    assert M._same_spelling(["the"], ["weekthe"]) and not M._same_spelling(["to"], ["towards"], lambda w: True)
+
+
 def test_a_two_word_spun_form_and_an_original_of_two_words_align():
     body = LEDE.replace("said on Sunday", "stated on Sunday").replace("the talks", "the discussions")
     feats, sig = _run(_page(body))

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from typing import Callable
 
 import numpy as np
 
 from model.page import Page
 from model.tables import ReferenceTables
-from model.tokens import NUM, Tokens, pair_keys, tokenize, triple_keys
+from model.tokens import NUM, Tokens, pair_keys, tokenize, triple_keys, word_hash
 from model.verdict import Evidence, Signal
 
 NAME = "metadata_mismatch"
@@ -44,16 +45,27 @@ FIRE_ANY = 3                # ... or substitutions of any kind (an edited lede c
 MAX_EVIDENCE = 20
 
 
-def _same_spelling(a: list[str], b: list[str]) -> bool:
-    """Differences that are not swaps: spelling variants ("e-mail"/"email", "well known"/"well-known") and
+def _same_spelling(a: list[str], b: list[str], known: Callable[[str], bool] | None = None) -> bool:
+    """Differences that are not swaps: spelling variants ("e-mail"/"email", "well known"/"well-known"),
     words run together where the markup had a break ("GlasswareWhen" for a heading and "When"), and
-    inflections of the same word."""
+    inflections of the same word. A run-together is one token that starts or ends with the other side's
+    letters and is not itself a word (`known`, the reference tables' vocabulary; any such token without
+    it): "towards" for "to" and "inside" for "in" are swaps."""
     if any(len(u) >= STEM and len(v) >= STEM and u[:STEM] == v[:STEM] for u in a for v in b):
         return True     # the same word inflected ("choose"/"choosing"): an edit, not a synonym
     x = "".join(a).replace("-", "").replace("'", "")
     y = "".join(b).replace("-", "").replace("'", "")
-    return x == y or (len(x) > len(y) and (x.startswith(y) or x.endswith(y))) or \
-        (len(y) > len(x) and (y.startswith(x) or y.endswith(x)))
+    if x == y:
+        return True
+    longer, shorter, whole = (x, y, a) if len(x) > len(y) else (y, x, b)
+    if not (longer.startswith(shorter) or longer.endswith(shorter)):
+        return False
+    return len(whole) == 1 and (known is None or not known(whole[0]))
+
+
+def _vocabulary(tables: ReferenceTables) -> Callable[[str], bool]:
+    """Whether a (lower-cased) word has a Zipf value in `tables`."""
+    return lambda word: bool(tables.zipf(np.array([word_hash(word)], np.uint32))[0] > 0)
 
 
 def _thesaurus_swap(written: np.ndarray, original: np.ndarray, tables: ReferenceTables) -> bool:
@@ -85,10 +97,11 @@ def _anchor_index(main: Tokens, meta: list[Tokens]) -> dict[tuple[str, str, str]
     return {(words[i], words[i + 1], words[i + 2]): i for i in hit[first[counts == 1]].tolist()}
 
 
-def substitutions(main: Tokens, meta_words: list[str], anchors: dict[tuple[str, str, str], int]
-                  ) -> tuple[set[int], list[tuple[int, int, int, int]]]:
+def substitutions(main: Tokens, meta_words: list[str], anchors: dict[tuple[str, str, str], int],
+                  known: Callable[[str], bool] | None = None) -> tuple[set[int], list[tuple[int, int, int, int]]]:
     """Align one metadata text with the main text. Returns the main-text token positions it repeats and
-    its substitutions as (main start, main end, meta start, meta end) token ranges."""
+    its substitutions as (main start, main end, meta start, meta end) token ranges. `known`: whether a
+    word is in the vocabulary (see `_same_spelling`)."""
     words = main.words
     aligned: set[int] = set()
     found: list[tuple[int, int, int, int]] = []
@@ -120,7 +133,7 @@ def substitutions(main: Tokens, meta_words: list[str], anchors: dict[tuple[str, 
             if i2 - i1 > MAX_SUBST_WORDS[0] or j2 - j1 > MAX_SUBST_WORDS[1]:
                 continue
             orig, written = chunk[i1:i2], region[j1:j2]
-            if NUM in orig or NUM in written or _same_spelling(orig, written):
+            if NUM in orig or NUM in written or _same_spelling(orig, written, known):
                 continue
             found.append((lo + j1, lo + j2, w0 + i1, w0 + i2))
     return aligned, found
@@ -143,11 +156,12 @@ def compute(page: Page, main_text: str, main: Tokens, tables: ReferenceTables | 
         if len(meta) >= FLANK + 1:
             metas.append((source, text, meta))
     anchors = _anchor_index(main, [m for _, _, m in metas])
+    known = None if tables is None else _vocabulary(tables)
     aligned: set[int] = set()
     subs: dict[int, tuple[int, str, str, bool]] = {}    # main start -> (main end, source, original, thesaurus)
     for source, text, meta in metas if anchors else ():
         meta_words = meta.words
-        covered, found = substitutions(main, meta_words, anchors)
+        covered, found = substitutions(main, meta_words, anchors, known)
         aligned |= covered
         for ms, me, os_, oe in found:
             if ms in subs:
