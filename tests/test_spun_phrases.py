@@ -175,6 +175,19 @@ def test_text_with_no_confident_swap_has_a_negative_llr(tables):  # near miss: s
     assert tokens < 0 and types < 0
 
 
+def test_the_llr_in_standard_units_grows_with_length_at_the_same_density(tables):
+    short = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    flagged = {"key", "prime", "main", "chief"}
+    feats_s, _ = S.compute(short, tables, token_model=_SwapModelOn(short, flagged, tables))
+    longer = " ".join([short] * 4)
+    feats_l, _ = S.compute(longer, tables, token_model=_SwapModelOn(longer, flagged, tables))
+    assert feats_l["swap_llr_0p3_per100"] == pytest.approx(feats_s["swap_llr_0p3_per100"], rel=0.05)
+    assert feats_s["swap_llr_0p3_z"] > 0
+    assert feats_l["swap_llr_0p3_z"] == pytest.approx(2 * feats_s["swap_llr_0p3_z"], rel=0.05)
+    none, _ = S.compute(longer, tables, token_model=_SwapModelOn(longer, set(), tables))
+    assert none["swap_llr_0p3_z"] < 0 and none["swap_llr_0p1_z"] < 0     # near miss: nothing flagged
+
+
 def test_a_repeated_flag_counts_once_in_the_types_llr(tables):
     repeated = "The key reporters told the key capital, a key deal near the key ministers talks." + BODY
     distinct = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
