@@ -218,7 +218,8 @@ def test_shared_thesauri_parse() -> None:
 @pytest.mark.parametrize("name", sorted(SPINNER_DICTIONARIES))
 def test_every_spinner_reaches_its_rate(name: str) -> None:
     s = SPINNER_DICTIONARIES[name](SHARED)
-    rate = 0.1 if name != "tortured" else 0.03     # the tortured list is small: real spinners are limited too
+    # the tortured list and the seed's swaps are small: real spinners are limited too
+    rate = 0.03 if name in ("tortured", "seed") else 0.1
     r = s.spin(ARTICLE, rate, random.Random(7))
     assert abs(r.rate - rate) <= 0.3 * rate, r.rate
     assert undo(r.text, r.changes) == ARTICLE
@@ -242,6 +243,17 @@ def test_private_dictionary_is_common_words_plus_novel_swaps() -> None:
         for swap in swaps:
             assert swap not in moby.get(key, []) and swap not in mythes.get(key, [])
     assert SPINNER_DICTIONARIES["private"](SHARED).thesaurus == s.thesaurus   # deterministic
+
+
+def test_seed_spinner_makes_only_the_hand_written_swaps() -> None:
+    s = SPINNER_DICTIONARIES["seed"](None)                  # no ../shared needed
+    assert not s.thesaurus
+    text = "The Prime Minister said the company would visit the state every day."
+    r = s.spin(text, 0.5, random.Random(1))
+    assert r.changes and undo(r.text, r.changes) == text
+    for c in r.changes:
+        assert c.replacement.lower() in PRIVATE_SWAPS[c.original.lower()]
+        assert c.replacement.lower() != c.original.lower()      # "news" -> "news" is not a swap
 
 
 def test_frequent_dictionary_keeps_close_common_synonyms():

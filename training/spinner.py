@@ -486,6 +486,15 @@ def _private(shared: Path | None) -> Spinner:
     return Spinner(thesaurus, name="private", phrase_table=phrases)
 
 
+def _seed(shared: Path | None) -> Spinner:
+    """The hand-written swaps alone (PRIVATE_SWAPS, each word's own spelling dropped), none of the thesauri's
+    pairs: the kind of swaps the seed page shows (function words expanded, "in between", "every single",
+    "May possibly"; senses crossed, "Point out", "Key Minister", "coverage" for "policy"), at the rates the
+    protocols ask for. Never used in training, and a harder test than "private", whose thesaurus pairs make
+    most of its swaps. Needs no shared dir."""
+    return Spinner({}, name="seed", phrase_table={k: [s for s in v if s != k] for k, v in PRIVATE_SWAPS.items()})
+
+
 SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "moby": _moby,
     "mythes": _mythes,
@@ -493,5 +502,7 @@ SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "mixed": _mixed,
     "frequent": _frequent,
     "private": _private,
+    "seed": _seed,
 }
-"""name -> factory(shared) building that spinner. "moby" needs no shared dir; the others read shared/lexicons."""
+"""name -> factory(shared) building that spinner. "moby" and "seed" need no shared dir; the others read
+shared/lexicons."""
