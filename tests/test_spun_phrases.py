@@ -175,7 +175,7 @@ def test_text_with_no_confident_swap_has_a_negative_llr(tables):  # near miss: s
     assert tokens < 0 and types < 0
 
 
-def test_the_llr_in_standard_units_grows_with_length_at_the_same_density(tables):
+def test_the_llr_over_the_root_of_the_length_grows_with_length_at_the_same_density(tables):
     short = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
     flagged = {"key", "prime", "main", "chief"}
     feats_s, _ = S.compute(short, tables, token_model=_SwapModelOn(short, flagged, tables))

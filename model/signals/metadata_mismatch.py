@@ -49,8 +49,8 @@ def _same_spelling(a: list[str], b: list[str], known: Callable[[str], bool] | No
     """Differences that are not swaps: spelling variants ("e-mail"/"email", "well known"/"well-known"),
     words run together where the markup had a break ("GlasswareWhen" for a heading and "When"), and
     inflections of the same word. A run-together is one token that starts or ends with the other side's
-    letters and is not itself a word (`known`, the reference tables' vocabulary; any such token without
-    it): "towards" for "to" and "inside" for "in" are swaps."""
+    letters and is not itself a word (`known`, the reference tables' vocabulary; without it, every such
+    token is taken for one): "towards" for "to" and "inside" for "in" are swaps."""
     if any(len(u) >= STEM and len(v) >= STEM and u[:STEM] == v[:STEM] for u in a for v in b):
         return True     # the same word inflected ("choose"/"choosing"): an edit, not a synonym
     x = "".join(a).replace("-", "").replace("'", "")

@@ -56,7 +56,7 @@ SWAP_WINDOW = 50              # tokens per window for the densest stretch of swa
 SWAP_PRIOR = 0.107            # share of swaps among the tokens the swap model is fitted on (make train's mix of
                               # spin rates; `python -m training.tokenexp` prints it): its probabilities' prior
 LLR_RATES = {"0p1": 0.001, "0p3": 0.003, "1": 0.01}   # shares of swapped words tested (0.1%, 0.3%, 1%)
-LLR_Z_RATES = ("0p1", "0p3")  # ... also summed over the text and divided by sqrt(tokens): see `compute`
+LLR_Z_RATES = ("0p1", "0p3")  # ... also summed over the text and divided by sqrt(tokens) (`compute`)
 MAX_EVIDENCE = 40
 FEATURES = (
     "swap_prob_mean", "swap_prob_top10", "swap_p50_per100", "swap_p80_per100", "swap_prob_sum_per100",
@@ -425,9 +425,10 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
             # the mixture likelihood ratio (`swap_llr`); `python -m training.tokenexp`, "private" at 3.5%:
             # recall at 1% of unspun texts 79% at r = 0.3%, against 67% by distinct flagged words
             **{f"swap_llr_{k}_per100": float(llr_sums[k]) * per100 for k in LLR_RATES},
-            # the same sums in units of their spread on a text without swaps, which grows with sqrt(n): a
-            # density of flags means more in a long text than in a short one (`python -m training.tokenexp`,
-            # 400 held-out texts: document AUC at 3.5% 0.9737 -> 0.9755 "private", 0.9873 -> 0.9896 Moby, r = 0.3%)
+            # the same sums over sqrt(n), the rate at which their spread on a text without swaps grows (a
+            # z-like statistic, not centred): a density of flags means more in a long text than in a short
+            # one (`python -m training.tokenexp`, 400 held-out texts: document AUC at 3.5% 0.9737 -> 0.9755
+            # "private", 0.9873 -> 0.9896 Moby, r = 0.3%)
             **{f"swap_llr_{k}_z": float(llr_sums[k]) / math.sqrt(n) for k in LLR_Z_RATES},
             "swap_types_llr_0p3_per100": float(swap_llr(_per_type_max(prob, tok.hashes), 0.003).sum()) * per100,
         })
