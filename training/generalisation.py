@@ -5,11 +5,11 @@ Issue #3 asks the training report for an evaluation that measures generalisation
 protocols that go beyond it on a saved model and writes their tables to
 `reports/<model version>/generalisation.md` (and stdout):
 
-* in place, per dictionary, the "private" one never used in training (`training.crossspin`);
+* in place, per dictionary, the "private" and "seed" ones never used in training (`training.crossspin`);
 * spun and real articles alone in a plain page (`training.plainpage`);
 * farm pages in layouts training never saw (`training.farmpage`).
 
-`make train` runs it after promoting a model trained on ../shared; about 6 minutes on 2 cores.
+`make train` runs it after promoting a model trained on ../shared; about 7 minutes on 2 cores.
 """
 from __future__ import annotations
 
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     emit("Held-out texts and pages are those of the frozen evaluation fold. Commands: `python -m "
          "training.crossspin`, `python -m training.plainpage`, `python -m training.farmpage`.\n")
     emit(f"## In place, per dictionary ({args.inplace_pages} real pages spun inside their own HTML)\n")
-    emit("\"private\" is never used in training. Reference tables are rebuilt without the held-out fold here "
-         "and below.\n")
+    emit("\"private\" and \"seed\" (the hand-written part of \"private\" alone) are never used in training. "
+         "Reference tables are rebuilt without the held-out fold here and below.\n")
     crossspin_table(det, shared, args.inplace_pages, args.seed, emit)
     emit(f"\n## Plain pages ({args.plain_pages} held-out texts as a title and paragraphs)\n")
     plainpage_table(det, test[: args.plain_pages], shared, emit)
