@@ -38,6 +38,21 @@ def fixture_bytes():
     return read
 
 
+NEWS_LEDE = ("The harbour council voted on Tuesday to approve a new ferry terminal on the east quay, ending two "
+             "years of debate over how the town should replace its ageing passenger pier.")
+
+
+@pytest.fixture
+def described_news(fixture_bytes) -> tuple[bytes, bytes]:
+    """The legitimate news fixture with its lede (NEWS_LEDE) as its meta description, and the same page with
+    "new" swapped for "fresh" in the visible text only, as a scraper that spins the body leaves it."""
+    page = fixture_bytes("legit_news.html").replace(
+        b"</title>", f'</title><meta name="description" content="{NEWS_LEDE}">'.encode(), 1)
+    assert NEWS_LEDE.encode() in page
+    head, body = page.split(b"<body>", 1)
+    return page, head + b"<body>" + body.replace(b"approve a new ferry", b"approve a fresh ferry", 1)
+
+
 @pytest.fixture()
 def fake():
     """A fake detector returning real Verdict objects (service tests without the model)."""

@@ -95,19 +95,8 @@ def test_artifact_for_other_features_is_refused(tmp_path):
         Detector.load(tmp_path)
 
 
-LEDE = ("The harbour council voted on Tuesday to approve a new ferry terminal on the east quay, ending two years "
-        "of debate over how the town should replace its ageing passenger pier.")
-
-
-def _with_description(page: bytes, description: str) -> bytes:
-    return page.replace(b"</title>", f'</title><meta name="description" content="{description}">'.encode(), 1)
-
-
-def test_a_word_swapped_against_the_page_description_is_shown_with_its_original(detector, fixture_bytes):
-    page = _with_description(fixture_bytes("legit_news.html"), LEDE)
-    assert LEDE.encode() in page
-    head, body = page.split(b"<body>", 1)
-    spun = head + b"<body>" + body.replace(b"approve a new ferry", b"approve a fresh ferry", 1)
+def test_a_word_swapped_against_the_page_description_is_shown_with_its_original(detector, described_news):
+    page, spun = described_news
     before, after = detector.score(page), detector.score(spun)
     by_name = {s.name: s for s in before.signals}
     assert by_name["metadata_mismatch"].reason == "matches_metadata" and before.verdict == "ham"

@@ -45,12 +45,9 @@ def test_writes_all_three_protocols_beside_the_report(shared, detector, tmp_path
     assert "legitimate pages flagged: " in text and "real articles flagged: " in text
 
 
-def test_crossspin_verdicts_without_metadata_differ_only_by_the_metadata_comparison(detector, fixture_bytes) -> None:
-    lede = b"The harbour council voted on Tuesday to approve a new ferry terminal on the east quay"
-    page = fixture_bytes("legit_news.html").replace(
-        b"</title>", b'</title><meta name="description" content="' + lede + b'">', 1)
-    head, body = page.split(b"<body>", 1)
-    spun = head + b"<body>" + body.replace(b"approve a new ferry", b"approve a fresh ferry", 1)
+def test_crossspin_verdicts_without_metadata_differ_only_by_the_metadata_comparison(detector, fixture_bytes,
+                                                                                  described_news) -> None:
+    _, spun = described_news
     with_meta, without_meta = crossspin.verdicts(detector, spun)
     assert with_meta.score == detector.score(spun).score
     assert "metadata_mismatch" in with_meta.fired and without_meta.score < with_meta.score
