@@ -2,7 +2,7 @@
 
 A quick loop for changing token features or the token model without a full `make train`: reference
 tables from folds 0-1, a token model fitted on fold-2 texts (spun as `make train` spins them), tested on
-fold-3 texts unspun and spun at 3.5% and 5% by "private" (held out) and Moby. Prints, per dictionary,
+fold-3 texts unspun and spun at 3.5% and 5% by "private" and "seed" (held out) and Moby. Prints, per dictionary,
 the share of swaps found at 0.1 / 0.3 / 1 false flags per 100 words of the unspun texts, and for the
 documents the ROC-AUC and the recall at 1% of unspun texts of three simple scores: the swap probabilities
 summed per 100 words ("sum"), the distinct words of probability >= 0.5 per 100 words ("types"), and the
@@ -23,7 +23,7 @@ import numpy as np
 # runs side by side with two threads each took over 20 minutes instead of 4 (the protocols do the same)
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-DICTIONARIES = ("private", "moby")
+DICTIONARIES = ("private", "moby", "seed")
 RATES = (0.035, 0.05)
 HAM_RATES = (0.1, 0.3, 1.0)    # false flags per 100 words of unspun text
 
@@ -31,7 +31,7 @@ HAM_RATES = (0.1, 0.3, 1.0)    # false flags per 100 words of unspun text
 def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import roc_auc_score
 
-    from model.signals.spun_phrases import swap_llr, swap_probabilities, token_matrix
+    from model.signals.spun_phrases import prior_of, scope_of, swap_llr, swap_probabilities, token_matrix
     from model.tokens import tokenize
     from training import train as T
     from training.corpus import shared_dir
@@ -59,13 +59,13 @@ def main(argv: list[str] | None = None) -> int:
 
     def probs(text: str):  # noqa: ANN202
         tok = tokenize(text)
-        X, _, _ = token_matrix(tok, tables)
+        X, _, _ = token_matrix(tok, tables, scope=scope_of(model))
         return tok, swap_probabilities(X, model)
 
     def doc_scores_of(tok, p) -> tuple[float, float, float]:  # noqa: ANN001
         per100 = 100.0 / len(p)
         return (p.sum() * per100, len(np.unique(tok.hashes[p >= 0.5])) * per100,
-                swap_llr(p, 0.003).sum() * per100)
+                swap_llr(p, 0.003, prior_of(model)).sum() * per100)
 
     ham = [probs(d.text[:20000]) for d in test]
     ham_tokens = np.concatenate([p for _, p in ham])

@@ -28,7 +28,7 @@ from model.artifact import FORMAT_VERSION
 from model.detector import DEFAULT_MODEL_DIR
 from model.features import analyse_page
 from model.signals import FEATURE_NAMES
-from model.signals.spun_phrases import TOKEN_FEATURES, candidate_mask, token_matrix
+from model.signals.spun_phrases import TOKEN_FEATURES, TOKEN_SCOPE, candidate_mask, token_matrix
 from model.tokens import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,11 +84,11 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random):
             tok = tokenize(text)
             if len(tok) < 20:
                 continue
-            X, _, _ = token_matrix(tok, tables_by_fold[fold])
+            X, _, _ = token_matrix(tok, tables_by_fold[fold], scope=TOKEN_SCOPE)
             y = np.zeros(len(tok), bool)
             for c in changes:
                 y |= (tok.starts < c.end) & (tok.ends > c.start)
-            mask = candidate_mask(X)
+            mask = candidate_mask(X, TOKEN_SCOPE)
             Xs.append(X[mask])
             ys.append(y[mask])
         out[fold] = (Xs, ys)
@@ -102,6 +102,7 @@ def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed
     y = np.concatenate([v for _, ys in parts for v in ys])
     # every swap, and half of the other candidate tokens weighted twice: the same expected loss in half
     # the fitting time (the five token models are most of the training time)
+    prior = float(y.mean())
     keep = y | (np.random.default_rng(seed).random(len(y)) < TOKEN_NEGATIVE_SHARE)
     X, y = X[keep], y[keep]
     weight = np.where(y, 1.0, 1.0 / TOKEN_NEGATIVE_SHARE)
@@ -109,8 +110,11 @@ def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed
     # tested on fold-3 texts, tables from folds 0-1), 300 x 63 raised the swap recall at 0.3 false flags per
     # 100 words from 20% to 22% (private dictionary) and the spun-text AUC at 3.5% from 0.82 to 0.84 over
     # 120 x 31; 200 rounds at a higher learning rate keep the fitting time in bounds
-    return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.12, max_leaf_nodes=63, min_samples_leaf=40,
-                                          l2_regularization=1.0, random_state=seed).fit(X, y, sample_weight=weight)
+    model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.12, max_leaf_nodes=63, min_samples_leaf=40,
+                                           l2_regularization=1.0, random_state=seed).fit(X, y, sample_weight=weight)
+    model.candidate_scope_ = TOKEN_SCOPE      # the tokens it was trained on, hence the ones it may score
+    model.swap_prior_ = prior                 # its probabilities' prior (`spun_phrases.swap_llr`)
+    return model
 
 
 def make_classifier(seed: int):

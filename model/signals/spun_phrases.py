@@ -40,6 +40,15 @@ DESCRIPTION = ("Phrases that read as a thesaurus swap of a common phrase (e.g. '
 MIN_SUPPORT = 2.2             # the original's pair must be an established bigram (web list cut-off ~2.2)
 UNSEEN_SUPPORT = 1.7          # a never-seen pair is rarer than the cut-offs (~2.2): imputed half a decade below
 RATIO_CANDIDATE = 1.0         # a token whose best original fits its context 10x better goes to the swap model
+# Which tokens the swap model scores (`candidate_mask`). "narrow": the context says something is off (an
+# unseen pair, an inverse-thesaurus gain, a better-fitting original). "wide": also every token with a
+# candidate original at all. A spinner's common-word swaps ("stated", "in between", "several") sit in attested
+# pairs, so the narrow scope never looked at 40% of them (session 9, held-out "seed" spins at 3.5%); the
+# model learns them from the word and its candidates. A fitted token model says which scope it was trained
+# on (`candidate_scope_`); models without it are narrow.
+NARROW_SCOPE = "narrow"
+WIDE_SCOPE = "wide"
+TOKEN_SCOPE = WIDE_SCOPE      # the scope new token models are trained on
 STRONG = 2.5                  # token score reported as evidence (~300x more established with the original)
 WEAK = 1.5
 COMMON_ZIPF = 4.0             # "common word": at least 10 per million (Zipf 4)
@@ -54,7 +63,8 @@ SWAP_LLR_FIRE = 0.070         # swap_llr_0p3_per100 at which the signal fires on
                               # --save-features: 0.0702, as with 2026.11.29-042011's; 0.064 with 2026.11.28-220645's)
 SWAP_WINDOW = 50              # tokens per window for the densest stretch of swaps
 SWAP_PRIOR = 0.107            # share of swaps among the tokens the swap model is fitted on (make train's mix of
-                              # spin rates; `python -m training.tokenexp` prints it): its probabilities' prior
+                              # spin rates, narrow scope; `python -m training.tokenexp` prints it): its
+                              # probabilities' prior, for token models that do not record theirs (`swap_prior_`)
 LLR_RATES = {"0p1": 0.001, "0p3": 0.003, "1": 0.01}   # shares of swapped words tested (0.1%, 0.3%, 1%)
 LLR_Z_RATES = ("0p1", "0p3")  # ... also summed over the text and divided by sqrt(tokens) (`compute`)
 MAX_EVIDENCE = 40
@@ -209,14 +219,15 @@ TOKEN_FEATURES = (
 ) + coherence.FEATURES + triples.FEATURES
 
 
-def token_matrix(tok: Tokens, tables: ReferenceTables,
-                 stats: TextStats | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None = None,
+                 scope: str = TOKEN_SCOPE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-token features for the learned swap model (TOKEN_FEATURES), plus best originals and spans.
 
     Everything is relative to reference statistics, nothing to a particular spinner's dictionary except
     `inv_gain` (the inverse-thesaurus score above), `n_candidates`, the candidates' topical fit
     (`model/coherence.py`) and their triples (`model/triples.py`). `stats`: `text_stats` of the
-    text, when the caller has them already."""
+    text, when the caller has them already. `scope`: the tokens that get the costly columns (topical fit,
+    triples; `candidate_mask`), the others have them at 0."""
     n = len(tok)
     h = tok.hashes
     stats = text_stats(tok, tables) if stats is None else stats
@@ -264,41 +275,57 @@ def token_matrix(tok: Tokens, tables: ReferenceTables,
                             capital_mid, func, is_num, length, skip, gap, window, name_run, ratio,
                             ratio_min, in_doc]).astype(np.float32)
     # the topical fit and the triples only where the swap model will look (the costly parts for long texts)
-    looked_at = np.flatnonzero(candidate_mask(base))
+    looked_at = np.flatnonzero(candidate_mask(base, scope))
     X = np.hstack([base, coherence.coherence_matrix(h, tables, looked_at, cands),
                    triples.triple_matrix(tok, tables, looked_at, cands)])
     return X, best_o, span
 
 
-def candidate_mask(X: np.ndarray) -> np.ndarray:
-    """Tokens the swap model looks at: a joined neighbour pair never seen, an inverse-thesaurus gain, or a
-    candidate original that fits the context RATIO_CANDIDATE decades better. Other tokens cannot be
-    told from normal text by these statistics, so they get probability 0 without a model call (most
-    tokens: this is what keeps the pass fast)."""
+def candidate_mask(X: np.ndarray, scope: str = NARROW_SCOPE) -> np.ndarray:
+    """Tokens the swap model looks at. Narrow: a joined neighbour pair never seen, an inverse-thesaurus
+    gain, or a candidate original that fits the context RATIO_CANDIDATE decades better. Wide: those and
+    every token with a candidate original. Other tokens cannot be told from normal text by these
+    statistics, so they get probability 0 without a model call (most tokens: this is what keeps the
+    pass fast)."""
     sup_l = X[:, TOKEN_FEATURES.index("sup_l")]
     sup_r = X[:, TOKEN_FEATURES.index("sup_r")]
     gain = X[:, TOKEN_FEATURES.index("inv_gain")]
     ratio = X[:, TOKEN_FEATURES.index("fit_ratio")]
-    return (sup_l == 0) | (sup_r == 0) | (gain > 0) | (ratio >= RATIO_CANDIDATE)
+    mask = (sup_l == 0) | (sup_r == 0) | (gain > 0) | (ratio >= RATIO_CANDIDATE)
+    if scope == WIDE_SCOPE:
+        mask |= X[:, TOKEN_FEATURES.index("n_candidates")] > 0
+    elif scope != NARROW_SCOPE:
+        raise ValueError(f"unknown candidate scope {scope!r}")
+    return mask
+
+
+def scope_of(token_model) -> str:  # noqa: ANN001 (a fitted classifier)
+    """The candidate scope `token_model` was trained on (narrow for models that do not say)."""
+    return getattr(token_model, "candidate_scope_", NARROW_SCOPE)
 
 
 def swap_probabilities(X: np.ndarray, token_model) -> np.ndarray:
-    """Per-token swap probability (0 outside `candidate_mask`)."""
+    """Per-token swap probability (0 outside the model's `candidate_mask`)."""
     prob = np.zeros(len(X))
-    mask = candidate_mask(X)
+    mask = candidate_mask(X, scope_of(token_model))
     if mask.any():
         prob[mask] = token_model.predict_proba(X[mask])[:, 1]
     return prob
 
 
-def swap_llr(prob: np.ndarray, rate: float) -> np.ndarray:
+def prior_of(token_model) -> float:  # noqa: ANN001 (a fitted classifier)
+    """The share of swaps among the tokens `token_model` was fitted on (SWAP_PRIOR for models that do not say)."""
+    return float(getattr(token_model, "swap_prior_", SWAP_PRIOR))
+
+
+def swap_llr(prob: np.ndarray, rate: float, prior: float = SWAP_PRIOR) -> np.ndarray:
     """Per token, log(1 - r + r * LR): its term in the log-likelihood ratio of "a share `rate` of the words
     are swaps" against "none", LR being the token's swap likelihood ratio (posterior odds of `prob` over
-    the prior odds of SWAP_PRIOR). Summed over a text it is the Neyman-Pearson test for a sparse mixture
+    the prior odds `prior`, the model's `prior_of`). Summed over a text it is the Neyman-Pearson test for a sparse mixture
     when tokens are independent: a few confident swaps outweigh many weak flags, and every unflagged
     token counts against (LR ~ 0 adds log(1 - r))."""
     p = np.clip(prob, 1e-4, 1.0 - 1e-4)
-    lr = (p / (1.0 - p)) * ((1.0 - SWAP_PRIOR) / SWAP_PRIOR)
+    lr = (p / (1.0 - p)) * ((1.0 - prior) / prior)
     return np.log1p(rate * (lr - 1.0))
 
 
@@ -360,7 +387,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
         return feats, Signal(NAME, DESCRIPTION, 0.0, False, (), reason)
 
     stats = text_stats(tok, tables)
-    X, best_o, span = token_matrix(tok, tables, stats)
+    X, best_o, span = token_matrix(tok, tables, stats, scope_of(token_model))
     scores = X[:, TOKEN_FEATURES.index("inv_gain")].astype(np.float64)
     prob = swap_probabilities(X, token_model) if token_model is not None else None
     zipf = stats.zipf
@@ -407,7 +434,8 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     })
 
     if prob is not None:
-        llr_sums = {k: swap_llr(prob, r).sum() for k, r in LLR_RATES.items()}
+        prior = prior_of(token_model)
+        llr_sums = {k: swap_llr(prob, r, prior).sum() for k, r in LLR_RATES.items()}
         feats.update({
             "swap_prob_mean": float(prob.mean()),
             "swap_prob_top10": float(np.sort(prob)[-10:].mean()),
@@ -430,7 +458,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
             # one (`python -m training.tokenexp`, 400 held-out texts: document AUC at 3.5% 0.9737 -> 0.9755
             # "private", 0.9873 -> 0.9896 Moby, r = 0.3%)
             **{f"swap_llr_{k}_z": float(llr_sums[k]) / math.sqrt(n) for k in LLR_Z_RATES},
-            "swap_types_llr_0p3_per100": float(swap_llr(_per_type_max(prob, tok.hashes), 0.003).sum()) * per100,
+            "swap_types_llr_0p3_per100": float(swap_llr(_per_type_max(prob, tok.hashes), 0.003, prior).sum()) * per100,
         })
     rank = prob if prob is not None else scores
     floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG
