@@ -7,7 +7,9 @@ import re
 import pytest
 
 from training.corpus import shared_dir
-from training.spinner import SPINNER_DICTIONARIES, PRIVATE_SWAPS, Spinner, match_case, number_words, spell_number
+from training.dataset import TRAIN_DICTIONARIES
+from training.spinner import (PRIVATE_SWAPS, SEED_HELD_OUT_SWAPS, SEED_TRAIN_SWAPS, SPINNER_DICTIONARIES, Spinner,
+                              match_case, number_words, spell_number)
 from training.thesauri import load_moby, merge
 
 SHARED = shared_dir()
@@ -219,7 +221,7 @@ def test_shared_thesauri_parse() -> None:
 def test_every_spinner_reaches_its_rate(name: str) -> None:
     s = SPINNER_DICTIONARIES[name](SHARED)
     # the tortured list and the seed's swaps are small: real spinners are limited too
-    rate = 0.03 if name in ("tortured", "seed") else 0.1
+    rate = 0.03 if name in ("tortured", "seed", "seed_train") else 0.1
     r = s.spin(ARTICLE, rate, random.Random(7))
     assert abs(r.rate - rate) <= 0.3 * rate, r.rate
     assert undo(r.text, r.changes) == ARTICLE
@@ -239,6 +241,7 @@ def test_private_dictionary_is_common_words_plus_novel_swaps() -> None:
         assert zipf_frequency(key, "en") >= 3.5
         assert all(zipf_frequency(w, "en") >= 3.5 for syn in s.thesaurus[key] for w in syn.split())
     assert s.overrides or s.phrases
+    assert set(s.phrases) & set(PRIVATE_SWAPS) <= set(SEED_HELD_OUT_SWAPS)   # never the half that trains
     for key, swaps in list(s.overrides.items()) + [(k, v) for k, v in s.phrases.items() if k in PRIVATE_SWAPS]:
         for swap in swaps:
             assert swap not in moby.get(key, []) and swap not in mythes.get(key, [])
@@ -252,8 +255,22 @@ def test_seed_spinner_makes_only_the_hand_written_swaps() -> None:
     r = s.spin(text, 0.5, random.Random(1))
     assert r.changes and undo(r.text, r.changes) == text
     for c in r.changes:
-        assert c.replacement.lower() in PRIVATE_SWAPS[c.original.lower()]
+        assert c.replacement.lower() in SEED_HELD_OUT_SWAPS[c.original.lower()]
         assert c.replacement.lower() != c.original.lower()      # "news" -> "news" is not a swap
+
+
+def test_seed_halves_split_the_hand_written_swaps_and_only_one_trains() -> None:
+    assert SEED_TRAIN_SWAPS.keys() | SEED_HELD_OUT_SWAPS.keys() == PRIVATE_SWAPS.keys()
+    assert not SEED_TRAIN_SWAPS.keys() & SEED_HELD_OUT_SWAPS.keys()
+    assert min(len(SEED_TRAIN_SWAPS), len(SEED_HELD_OUT_SWAPS)) > 0.35 * len(PRIVATE_SWAPS)
+    assert "seed_train" in TRAIN_DICTIONARIES
+    assert not {"seed", "private"} & set(TRAIN_DICTIONARIES)
+    # "said" trains, "state" is held out: the training half never swaps a held-out headword
+    assert "said" in SEED_TRAIN_SWAPS and "state" in SEED_HELD_OUT_SWAPS
+    text = "Officials said the state would visit the house while the prime minister stayed."
+    r = SPINNER_DICTIONARIES["seed_train"](None).spin(text, 0.5, random.Random(3))
+    assert r.changes
+    assert all(c.original.lower() in SEED_TRAIN_SWAPS for c in r.changes)
 
 
 def test_frequent_dictionary_keeps_close_common_synonyms():

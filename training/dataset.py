@@ -12,7 +12,8 @@ from pathlib import Path
 
 from training.corpus import Article, CorpusPage, load_bbc, load_corpus, read_html, read_main_text
 
-TRAIN_DICTIONARIES = ("moby", "mythes", "tortured", "mixed", "frequent")   # "private" is held out (cross-spinner)
+# "private" and "seed" are held out (cross-spinner); "seed_train" is the other half of the hand-written swaps
+TRAIN_DICTIONARIES = ("moby", "mythes", "tortured", "mixed", "frequent", "seed_train")
 SPIN_RATES = (0.01, 0.015, 0.02, 0.03, 0.035, 0.05, 0.08, 0.12, 0.15)
 # hams we make (legitimate text in layouts we wrote): they train the classifier, but the threshold is set on
 # real pages only (training/evaluation.py `threshold_rows`)

@@ -13,9 +13,9 @@ Deterministic: the same text, rate and ``random.Random`` state give the same out
 from __future__ import annotations
 
 import functools
-
 import random
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -362,6 +362,19 @@ PRIVATE_SWAPS: dict[str, list[str]] = {
 }
 
 
+
+def seed_half(headword: str) -> int:
+    """Which half of PRIVATE_SWAPS a headword is in: 0 trains ("seed_train"), 1 is held out ("seed", and
+    "private"'s phrase table). By CRC-32, so the split is fixed and independent of the table's order.
+    Training on seed-style swaps is the only way the swap model learns them (the thesauri do not have
+    them), and keeping half out is what still measures swaps it has never seen."""
+    return zlib.crc32(headword.encode("utf-8")) % 2
+
+
+SEED_TRAIN_SWAPS = {k: v for k, v in PRIVATE_SWAPS.items() if seed_half(k) == 0}
+SEED_HELD_OUT_SWAPS = {k: v for k, v in PRIVATE_SWAPS.items() if seed_half(k) == 1}
+
+
 @functools.lru_cache(maxsize=None)
 def _phrase_zipf(phrase: str) -> float:
     """wordfreq Zipf value of the rarest word of `phrase` (how common a synonym is, for the dictionaries
@@ -374,7 +387,8 @@ def _phrase_zipf(phrase: str) -> float:
 def build_private_dictionary(moby: dict[str, list[str]], mythes: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Deterministically derive the "private" spinner's tables: Moby+MyThes pairs where both sides are
     common words (at most 2 words per synonym, at most 12 synonyms per word, in source order), and the
-    hand-written swaps not found in either thesaurus. Returns (thesaurus, phrase_table)."""
+    held-out half of the hand-written swaps (SEED_HELD_OUT_SWAPS) not found in either thesaurus. Returns
+    (thesaurus, phrase_table)."""
 
     def common(w: str) -> bool:
         return _phrase_zipf(w) >= 3.5
@@ -393,7 +407,7 @@ def build_private_dictionary(moby: dict[str, list[str]], mythes: dict[str, list[
             if not cur:
                 del thesaurus[key]
     phrase_table: dict[str, list[str]] = {}
-    for key, swaps in PRIVATE_SWAPS.items():
+    for key, swaps in SEED_HELD_OUT_SWAPS.items():
         known = set(moby.get(key, ())) | set(mythes.get(key, ()))
         novel = [s for s in dict.fromkeys(swaps) if s != key and s not in known]
         if novel:
@@ -486,13 +500,22 @@ def _private(shared: Path | None) -> Spinner:
     return Spinner(thesaurus, name="private", phrase_table=phrases)
 
 
+def _seed_swaps(swaps: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k: [s for s in v if s != k] for k, v in swaps.items()}
+
+
 def _seed(shared: Path | None) -> Spinner:
-    """The hand-written swaps alone (PRIVATE_SWAPS, each word's own spelling dropped), none of the thesauri's
-    pairs: the kind of swaps the seed page shows (function words expanded, "in between", "every single",
-    "May possibly"; senses crossed, "Point out", "Key Minister", "coverage" for "policy"), at the rates the
-    protocols ask for. Never used in training, and a harder test than "private", whose thesaurus pairs make
-    most of its swaps. Needs no shared dir."""
-    return Spinner({}, name="seed", phrase_table={k: [s for s in v if s != k] for k, v in PRIVATE_SWAPS.items()})
+    """The held-out half of the hand-written swaps alone (SEED_HELD_OUT_SWAPS, each word's own spelling
+    dropped), none of the thesauri's pairs: the kind of swaps the seed page shows (function words expanded,
+    "in between", "every single"; senses crossed, "Point out", "Key Minister", "coverage" for "policy"), at
+    the rates the protocols ask for. Never used in training, and a harder test than "private", whose
+    thesaurus pairs make most of its swaps. Needs no shared dir."""
+    return Spinner({}, name="seed", phrase_table=_seed_swaps(SEED_HELD_OUT_SWAPS))
+
+
+def _seed_train(shared: Path | None) -> Spinner:
+    """The other half (SEED_TRAIN_SWAPS): seed-style swaps for training. Needs no shared dir."""
+    return Spinner({}, name="seed_train", phrase_table=_seed_swaps(SEED_TRAIN_SWAPS))
 
 
 SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
@@ -503,6 +526,7 @@ SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "frequent": _frequent,
     "private": _private,
     "seed": _seed,
+    "seed_train": _seed_train,
 }
-"""name -> factory(shared) building that spinner. "moby" and "seed" need no shared dir; the others read
+"""name -> factory(shared) building that spinner. "moby", "seed" and "seed_train" need no shared dir; the others read
 shared/lexicons."""
