@@ -214,3 +214,51 @@ def test_two_doubtful_swaps_do_not_fire(tables):  # near miss: the same words, e
     signal = _signal(text, {"key", "main"}, tables, 0.6)
     assert not signal.fired and signal.reason == "few_swaps"
     assert not any(ev.detail == "swap_likelihood_ratio" for ev in signal.evidence)
+
+
+def _token_rows(**columns: list[float]) -> np.ndarray:
+    """Token-feature rows with every pair seen (support 3) and the named columns set."""
+    n = len(next(iter(columns.values())))
+    X = np.zeros((n, len(S.TOKEN_FEATURES)), dtype=np.float32)
+    X[:, S.TOKEN_FEATURES.index("sup_l")] = X[:, S.TOKEN_FEATURES.index("sup_r")] = 3.0
+    for name, values in columns.items():
+        X[:, S.TOKEN_FEATURES.index(name)] = values
+    return X
+
+
+def test_wide_scope_also_scores_words_with_a_candidate_original_in_attested_pairs():
+    # "stated" for "said": both pairs attested, no gain; only its candidate original marks it
+    X = _token_rows(n_candidates=[3.0])
+    assert not S.candidate_mask(X, S.NARROW_SCOPE)[0]
+    assert S.candidate_mask(X, S.WIDE_SCOPE)[0]
+
+
+def test_wide_scope_leaves_out_words_without_candidates():  # near miss: nothing to put back
+    X = _token_rows(n_candidates=[0.0])
+    assert not S.candidate_mask(X, S.WIDE_SCOPE)[0]
+    with pytest.raises(ValueError):
+        S.candidate_mask(X, "everything")
+
+
+class _ConstantModel:
+    """A stand-in token model: probability 0.9 for every row it is asked about."""
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.tile([0.1, 0.9], (len(X), 1))
+
+
+def test_token_model_scores_the_scope_it_was_trained_on():
+    X = _token_rows(n_candidates=[3.0, 0.0], inv_gain=[0.0, 1.0])
+    old = _ConstantModel()                          # a model from before scopes: narrow
+    assert S.swap_probabilities(X, old).tolist() == [0.0, 0.9]
+    wide = _ConstantModel()
+    wide.candidate_scope_ = S.WIDE_SCOPE
+    assert S.swap_probabilities(X, wide).tolist() == [0.9, 0.9]
+
+
+def test_swap_llr_uses_the_prior_the_token_model_recorded():
+    model = _ConstantModel()
+    assert S.prior_of(model) == S.SWAP_PRIOR        # models that do not say
+    model.swap_prior_ = 0.03                        # fewer swaps among the wider scope's tokens
+    assert S.swap_llr(np.array([0.03]), 0.003, S.prior_of(model))[0] == pytest.approx(0.0, abs=1e-9)
+    assert S.swap_llr(np.array([0.03]), 0.003)[0] < 0.0   # the same probability under the old prior is evidence against

@@ -5,7 +5,8 @@ Issue #3 asks the training report for an evaluation that measures generalisation
 protocols that go beyond it on a saved model and writes their tables to
 `reports/<model version>/generalisation.md` (and stdout):
 
-* in place, per dictionary, the "private" and "seed" ones never used in training (`training.crossspin`);
+* in place, per dictionary, the "private" and "seed" ones never used in training (`training.crossspin`;
+  "seed" is the held-out half of the hand-written swaps, `training.spinner.seed_half`);
 * spun and real articles alone in a plain page (`training.plainpage`);
 * farm pages in layouts training never saw (`training.farmpage`).
 
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     emit("Held-out texts and pages are those of the frozen evaluation fold. Commands: `python -m "
          "training.crossspin`, `python -m training.plainpage`, `python -m training.farmpage`.\n")
     emit(f"## In place, per dictionary ({args.inplace_pages} real pages spun inside their own HTML)\n")
-    emit("\"private\" and \"seed\" (the hand-written part of \"private\" alone) are never used in training. "
+    emit("\"private\" and \"seed\" (the held-out half of the hand-written swaps, the part of \"private\" that is not "
+         "thesaurus pairs) are never used in training; the other half of those swaps is (\"seed_train\"). "
          "Reference tables are rebuilt without the held-out fold here and below.\n")
     crossspin_table(det, shared, args.inplace_pages, args.seed, emit)
     emit(f"\n## Plain pages ({args.plain_pages} held-out texts as a title and paragraphs)\n")
