@@ -315,16 +315,17 @@ def swap_probabilities(X: np.ndarray, token_model) -> np.ndarray:
 
 
 def prior_of(token_model) -> float:  # noqa: ANN001 (a fitted classifier)
-    """The share of swaps among the tokens `token_model` was fitted on (SWAP_PRIOR for models that do not say)."""
+    """The share of swaps among the tokens `token_model` was fitted on (SWAP_PRIOR for models that do not
+    say)."""
     return float(getattr(token_model, "swap_prior_", SWAP_PRIOR))
 
 
 def swap_llr(prob: np.ndarray, rate: float, prior: float = SWAP_PRIOR) -> np.ndarray:
     """Per token, log(1 - r + r * LR): its term in the log-likelihood ratio of "a share `rate` of the words
     are swaps" against "none", LR being the token's swap likelihood ratio (posterior odds of `prob` over
-    the prior odds `prior`, the model's `prior_of`). Summed over a text it is the Neyman-Pearson test for a sparse mixture
-    when tokens are independent: a few confident swaps outweigh many weak flags, and every unflagged
-    token counts against (LR ~ 0 adds log(1 - r))."""
+    the prior odds `prior`, the model's `prior_of`). Summed over a text it is the Neyman-Pearson test
+    for a sparse mixture when tokens are independent: a few confident swaps outweigh many weak flags,
+    and every unflagged token counts against (LR ~ 0 adds log(1 - r))."""
     p = np.clip(prob, 1e-4, 1.0 - 1e-4)
     lr = (p / (1.0 - p)) * ((1.0 - prior) / prior)
     return np.log1p(rate * (lr - 1.0))
@@ -459,7 +460,8 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
             # one (`python -m training.tokenexp`, 400 held-out texts: document AUC at 3.5% 0.9737 -> 0.9755
             # "private", 0.9873 -> 0.9896 Moby, r = 0.3%)
             **{f"swap_llr_{k}_z": float(llr_sums[k]) / math.sqrt(n) for k in LLR_Z_RATES},
-            "swap_types_llr_0p3_per100": float(swap_llr(_per_type_max(prob, tok.hashes), 0.003, prior).sum()) * per100,
+            "swap_types_llr_0p3_per100":
+                float(swap_llr(_per_type_max(prob, tok.hashes), 0.003, prior).sum()) * per100,
         })
     rank = prob if prob is not None else scores
     floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG
