@@ -363,6 +363,71 @@ PRIVATE_SWAPS: dict[str, list[str]] = {
 
 
 
+# More swaps of the same kind, written for training only: common words into other common words or longer
+# forms, the way readable-output spinners rewrite news ("including" -> "which includes", "today" -> "these
+# days", "meet" -> "satisfy", "in order to" -> "in buy to"). Headwords of the held-out half and its
+# replacement forms are dropped (`SEED_TRAIN_SWAPS`), so "seed" stays unseen.
+EXTRA_TRAIN_SWAPS: dict[str, list[str]] = {
+    "show": ["display", "present"], "shows": ["displays", "demonstrates"], "find": ["locate", "uncover"],
+    "found": ["identified", "located"], "make": ["generate", "produce"], "made": ["designed", "crafted"],
+    "take": ["consider", "acquire"], "get": ["acquire", "obtain"], "got": ["obtained", "received"],
+    "give": ["provide", "present"], "keep": ["hold", "preserve"], "begin": ["commence"],
+    "began": ["commenced", "started off"], "start": ["start off", "commence"], "started": ["commenced", "begun"],
+    "end": ["finish", "conclude"], "ended": ["finished", "concluded"], "use": ["employ", "utilise"],
+    "used": ["utilised", "employed"], "need": ["require", "want"], "needs": ["requires", "wants"],
+    "think": ["imagine", "consider"], "thought": ["considered", "believed"], "know": ["realize", "recognize"],
+    "known": ["regarded", "recognised"], "look": ["seem", "glance"], "looking": ["seeking", "searching"],
+    "came": ["arrived", "appeared"], "announced": ["introduced", "declared"], "expected": ["envisioned", "predicted"],
+    "continue": ["carry on", "keep on"], "include": ["incorporate", "involve"], "including": ["which includes", "like"],
+    "provide": ["offer", "deliver"], "allow": ["allow for", "make it possible for"], "allowed": ["authorized", "permitted"],
+    "believe": ["feel", "consider"], "called": ["termed", "named"], "asked": ["requested", "questioned"],
+    "tried": ["experimented with", "attempted"], "try": ["try out", "attempt"], "become": ["grow to be", "turn out to be"],
+    "became": ["grew to become", "turned"], "happened": ["transpired", "occurred"], "built": ["constructed", "crafted"],
+    "closed": ["shut", "shut down"], "raised": ["elevated", "lifted"], "buy": ["obtain", "order"],
+    "sell": ["offer", "market"], "sold": ["offered", "marketed"], "pay": ["spend", "fork out"],
+    "paid": ["compensated", "paid out"], "run": ["operate", "operate"], "move": ["shift", "transfer"],
+    "meet": ["satisfy", "fulfill"], "met": ["satisfied", "fulfilled"], "face": ["experience", "encounter"],
+    "lead": ["direct", "guide"], "leading": ["foremost", "top rated"], "likely": ["probable", "most likely"],
+    "probably": ["possibly", "almost certainly"], "already": ["currently", "by now"], "often": ["frequently", "typically"],
+    "usually": ["generally", "commonly"], "really": ["definitely", "seriously"], "across": ["throughout", "across the"],
+    "until": ["right until", "till"], "since": ["due to the fact", "given that"], "almost": ["virtually", "nearly"],
+    "enough": ["more than enough", "adequate"], "together": ["collectively", "jointly"], "again": ["once more", "yet again"],
+    "today": ["these days", "nowadays"], "high": ["significant", "substantial"], "low": ["minimal", "very low"],
+    "big": ["huge", "massive"], "small": ["modest", "tiny"], "large": ["substantial", "massive"],
+    "long": ["extended", "lengthy"], "short": ["brief", "limited"], "good": ["excellent", "superior"],
+    "bad": ["poor", "terrible"], "great": ["wonderful", "fantastic"], "hard": ["challenging", "tough"],
+    "easy": ["uncomplicated", "effortless"], "world": ["planet", "globe"], "city": ["metropolis", "town"],
+    "team": ["workforce", "crew"], "game": ["recreation", "activity"], "players": ["gamers", "participants"],
+    "win": ["acquire", "earn"], "won": ["gained", "received"], "lost": ["misplaced", "shed"],
+    "money": ["cash", "revenue"], "market": ["industry", "marketplace"], "business": ["organization", "small business"],
+    "industry": ["sector", "field"], "price": ["value", "selling price"], "prices": ["costs", "charges"],
+    "growth": ["progress", "expansion"], "service": ["assistance", "provider"], "services": ["expert services", "solutions"],
+    "products": ["items", "goods"], "customers": ["buyers", "consumers"], "family": ["relatives", "loved ones"],
+    "children": ["kids", "youngsters"], "women": ["ladies", "females"], "men": ["males", "gentlemen"],
+    "life": ["everyday living", "existence"], "death": ["loss of life", "dying"], "health": ["wellbeing", "well being"],
+    "school": ["faculty", "college"], "students": ["learners", "pupils"], "car": ["auto", "car or truck"],
+    "water": ["h2o", "drinking water"], "food": ["foods", "meals"], "book": ["e-book", "guide"],
+    "film": ["movie", "motion picture"], "music": ["songs", "audio"], "question": ["query", "concern"],
+    "problem": ["trouble", "challenge"], "issue": ["concern", "situation"], "change": ["modify", "alter"],
+    "changes": ["adjustments", "alterations"], "increase": ["raise", "boost"], "decision": ["choice", "determination"],
+    "war": ["conflict", "battle"], "attack": ["assault", "strike"], "died": ["passed away", "perished"],
+    "army": ["military", "armed forces"], "court": ["courtroom", "court docket"], "law": ["regulation", "legislation"],
+    "deal": ["offer", "arrangement"], "talks": ["negotiations", "discussions"], "party": ["get together", "celebration"],
+    "area": ["location", "space"], "building": ["developing", "constructing"], "project": ["venture", "undertaking"],
+    "research": ["investigation", "exploration"], "study": ["analyze", "research"], "data": ["info", "details"],
+    "system": ["procedure", "method"], "technology": ["engineering", "technologies"], "online": ["on line", "on-line"],
+    "website": ["internet site", "web site"], "phone": ["cellphone", "mobile phone"], "video": ["online video", "movie"],
+    "article": ["short article", "write-up"], "story": ["tale", "account"], "important": ["essential", "vital"],
+    "in order to": ["in buy to", "so as to"], "because of": ["simply because of", "owing to"],
+    "at the same time": ["at the very same time", "concurrently"], "the same": ["the exact same", "the similar"],
+    "right now": ["appropriate now", "proper now"], "in fact": ["in simple fact", "in truth"],
+    "of course": ["of program", "of study course"], "as a result": ["as a consequence", "as a end result"],
+    "a little": ["a small", "a very little"], "first": ["initially", "1st"], "second": ["2nd", "next"],
+    "percent": ["per cent", "p.c."], "a lot of": ["a good deal of", "loads of"], "look at": ["appear at", "search at"],
+    "find out": ["uncover out", "discover out"], "part of": ["component of", "element of"], "kind of": ["type of", "sort of"],
+}
+
+
 def seed_half(headword: str) -> int:
     """Which half of PRIVATE_SWAPS a headword is in: 0 trains ("seed_train"), 1 is held out ("seed", and
     "private"'s phrase table). By CRC-32, so the split is fixed and independent of the table's order.
@@ -371,8 +436,19 @@ def seed_half(headword: str) -> int:
     return zlib.crc32(headword.encode("utf-8")) % 2
 
 
-SEED_TRAIN_SWAPS = {k: v for k, v in PRIVATE_SWAPS.items() if seed_half(k) == 0}
+def _training_swaps(held_out: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The training half of PRIVATE_SWAPS plus EXTRA_TRAIN_SWAPS, without the held-out headwords and forms."""
+    held_forms = set(held_out) | {s for v in held_out.values() for s in v}
+    out = {k: list(v) for k, v in PRIVATE_SWAPS.items() if seed_half(k) == 0}
+    for key, swaps in EXTRA_TRAIN_SWAPS.items():
+        kept = [s for s in swaps if s not in held_forms]
+        if key not in held_out and kept:
+            out[key] = list(dict.fromkeys(out.get(key, []) + kept))
+    return out
+
+
 SEED_HELD_OUT_SWAPS = {k: v for k, v in PRIVATE_SWAPS.items() if seed_half(k) == 1}
+SEED_TRAIN_SWAPS = _training_swaps(SEED_HELD_OUT_SWAPS)
 
 
 @functools.lru_cache(maxsize=None)
@@ -514,7 +590,8 @@ def _seed(shared: Path | None) -> Spinner:
 
 
 def _seed_train(shared: Path | None) -> Spinner:
-    """The other half (SEED_TRAIN_SWAPS): seed-style swaps for training. Needs no shared dir."""
+    """The other half and more of the kind (SEED_TRAIN_SWAPS): seed-style swaps for training. Needs no
+    shared dir."""
     return Spinner({}, name="seed_train", phrase_table=_seed_swaps(SEED_TRAIN_SWAPS))
 
 
