@@ -263,7 +263,7 @@ def test_seed_halves_split_the_hand_written_swaps_and_only_one_trains() -> None:
     assert PRIVATE_SWAPS.keys() <= SEED_TRAIN_SWAPS.keys() | SEED_HELD_OUT_SWAPS.keys()
     assert not SEED_TRAIN_SWAPS.keys() & SEED_HELD_OUT_SWAPS.keys()
     held_forms = {s for v in SEED_HELD_OUT_SWAPS.values() for s in v}
-    for key, swaps in EXTRA_TRAIN_SWAPS.items():       # the extra training swaps never write a held-out form
+    for key in EXTRA_TRAIN_SWAPS:                       # the extra training swaps never write a held-out form
         assert not set(SEED_TRAIN_SWAPS.get(key, [])) - set(PRIVATE_SWAPS.get(key, [])) & held_forms, key
     assert min(len(SEED_TRAIN_SWAPS), len(SEED_HELD_OUT_SWAPS)) > 0.35 * len(PRIVATE_SWAPS)
     assert "seed_train" in TRAIN_DICTIONARIES

@@ -5,9 +5,10 @@ Real pages of the held-out fold are spun in place by each dictionary at fixed sh
 rate on the same pages unspun. "private" is a dictionary training never uses (common-word pairs plus
 the held-out half of the hand-written swaps, those found in neither thesaurus), though its common-word
 pairs overlap the close synonyms of the "frequent" training spinner; "seed" is that held-out half alone,
-the seed page's kind of spinner. The other half ("seed_train") trains, so the swap model has seen swaps
-of this kind but never these (`training.spinner.seed_half`). The reference tables are rebuilt without the held-out fold
-(`training.protocol.held_out_setup`), as `make train` featurises its test split: the bundled tables
+the seed page's kind of spinner. The other half, with more of the kind ("seed_train"), trains, so the
+swap model has seen swaps of this kind but not these (`training.spinner.seed_half`; a few training
+forms contain a held-out one, "key minister"). The reference tables are rebuilt without the held-out
+fold (`training.protocol.held_out_setup`), as `make train` featurises its test split: the bundled tables
 counted these pages' texts, which changes the per-word statistics (0.02 false flags per 100 words of
 held-out text at swap probability 0.5, against 0.5 with tables that never saw the text) away from what
 the page classifier was trained on.

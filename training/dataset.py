@@ -13,6 +13,7 @@ from pathlib import Path
 from training.corpus import Article, CorpusPage, load_bbc, load_corpus, read_html, read_main_text
 
 # "private" and "seed" are held out (cross-spinner); "seed_train" is the other half of the hand-written swaps
+# and more of the kind (`training.spinner.SEED_TRAIN_SWAPS`)
 TRAIN_DICTIONARIES = ("moby", "mythes", "tortured", "mixed", "frequent", "seed_train")
 SPIN_RATES = (0.01, 0.015, 0.02, 0.03, 0.035, 0.05, 0.08, 0.12, 0.15)
 # hams we make (legitimate text in layouts we wrote): they train the classifier, but the threshold is set on

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
          "training.crossspin`, `python -m training.plainpage`, `python -m training.farmpage`.\n")
     emit(f"## In place, per dictionary ({args.inplace_pages} real pages spun inside their own HTML)\n")
     emit("\"private\" and \"seed\" (the held-out half of the hand-written swaps, the part of \"private\" that is not "
-         "thesaurus pairs) are never used in training; the other half of those swaps is (\"seed_train\"). "
+         "thesaurus pairs) are never used in training; the other half, with more of the kind, is (\"seed_train\"). "
          "Reference tables are rebuilt without the held-out fold here and below.\n")
     crossspin_table(det, shared, args.inplace_pages, args.seed, emit)
     emit(f"\n## Plain pages ({args.plain_pages} held-out texts as a title and paragraphs)\n")

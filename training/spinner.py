@@ -385,7 +385,7 @@ EXTRA_TRAIN_SWAPS: dict[str, list[str]] = {
     "became": ["grew to become", "turned"], "happened": ["transpired", "occurred"], "built": ["constructed", "crafted"],
     "closed": ["shut", "shut down"], "raised": ["elevated", "lifted"], "buy": ["obtain", "order"],
     "sell": ["offer", "market"], "sold": ["offered", "marketed"], "pay": ["spend", "fork out"],
-    "paid": ["compensated", "paid out"], "run": ["operate", "operate"], "move": ["shift", "transfer"],
+    "paid": ["compensated", "paid out"], "run": ["operate"], "move": ["shift", "transfer"],
     "meet": ["satisfy", "fulfill"], "met": ["satisfied", "fulfilled"], "face": ["experience", "encounter"],
     "lead": ["direct", "guide"], "leading": ["foremost", "top rated"], "likely": ["probable", "most likely"],
     "probably": ["possibly", "almost certainly"], "already": ["currently", "by now"], "often": ["frequently", "typically"],
@@ -605,5 +605,5 @@ SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "seed": _seed,
     "seed_train": _seed_train,
 }
-"""name -> factory(shared) building that spinner. "moby", "seed" and "seed_train" need no shared dir; the others read
-shared/lexicons."""
+"""name -> factory(shared) building that spinner. "moby", "seed" and "seed_train" need no shared dir; the
+others read shared/lexicons."""

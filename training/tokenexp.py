@@ -2,12 +2,12 @@
 
 A quick loop for changing token features or the token model without a full `make train`: reference
 tables from folds 0-1, a token model fitted on fold-2 texts (spun as `make train` spins them), tested on
-fold-3 texts unspun and spun at 3.5% and 5% by "private" and "seed" (held out) and Moby. Prints, per dictionary,
-the share of swaps found at 0.1 / 0.3 / 1 false flags per 100 words of the unspun texts, and for the
+fold-3 texts unspun and spun at 3.5% and 5% by "private" and "seed" (held out) and Moby. Prints, per
+dictionary, the share of swaps found at 0.1 / 0.3 / 1 false flags per 100 words of the unspun texts, and for the
 documents the ROC-AUC and the recall at 1% of unspun texts of three simple scores: the swap probabilities
 summed per 100 words ("sum"), the distinct words of probability >= 0.5 per 100 words ("types"), and the
 mixture log-likelihood ratio at a swap share of 0.3% per 100 words ("llr", `spun_phrases.swap_llr`). It
-also prints the share of swaps among the candidate tokens the model is fitted on (`SWAP_PRIOR`).
+also prints the share of swaps among the candidate tokens the model is fitted on (its `swap_prior_`).
 This is how the token model's size and features were chosen (training/train.py); it takes about 5
 minutes on 2 cores.
 """
