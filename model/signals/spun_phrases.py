@@ -221,14 +221,15 @@ TOKEN_FEATURES = (
 
 
 def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None = None,
-                 scope: str = TOKEN_SCOPE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 scope: str = NARROW_SCOPE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-token features for the learned swap model (TOKEN_FEATURES), plus best originals and spans.
 
     Everything is relative to reference statistics, nothing to a particular spinner's dictionary except
     `inv_gain` (the inverse-thesaurus score above), `n_candidates`, the candidates' topical fit
     (`model/coherence.py`) and their triples (`model/triples.py`). `stats`: `text_stats` of the
     text, when the caller has them already. `scope`: the tokens that get the costly columns (topical fit,
-    triples; `candidate_mask`), the others have them at 0."""
+    triples; `candidate_mask`), the others have them at 0; narrow unless said, as in `candidate_mask` and
+    for token models that do not record theirs (`scope_of`)."""
     n = len(tok)
     h = tok.hashes
     stats = text_stats(tok, tables) if stats is None else stats
