@@ -425,6 +425,101 @@ EXTRA_TRAIN_SWAPS: dict[str, list[str]] = {
     "a little": ["a small", "a very little"], "first": ["initially", "1st"], "second": ["2nd", "next"],
     "percent": ["per cent", "p.c."], "a lot of": ["a good deal of", "loads of"], "look at": ["appear at", "search at"],
     "find out": ["uncover out", "discover out"], "part of": ["component of", "element of"], "kind of": ["type of", "sort of"],
+    # session 11: more of the kind, mostly everyday news words and the senses spinners cross
+    "another": ["yet another", "a further"], "more": ["a lot more", "much more"], "most": ["most of the", "the vast majority of"],
+    "other": ["other folks", "other people"], "around": ["all over", "all-around"], "among": ["amid", "amongst the"],
+    "above": ["previously mentioned", "over and above"], "behind": ["guiding", "driving"], "along": ["together", "alongside"],
+    "toward": ["towards", "in the direction of"], "towards": ["toward", "in the direction of"], "ago": ["back", "in the past"],
+    "later": ["afterwards", "later on"], "soon": ["shortly", "before long"], "never": ["under no circumstances", "by no means"],
+    "always": ["normally", "generally"], "sometimes": ["from time to time", "occasionally"], "ever": ["at any time", "ever before"],
+    "too": ["far too", "also"], "well": ["effectively", "perfectly"], "away": ["absent", "away from"], "back": ["again", "back again"],
+    "next": ["up coming", "subsequent"], "last": ["final", "very last"], "past": ["earlier", "previous"],
+    "future": ["potential", "long run"], "early": ["early on", "premature"], "late": ["late", "belated"],
+    "quickly": ["promptly", "speedily"], "slowly": ["bit by bit", "gradually"], "nearly": ["virtually", "practically"],
+    "exactly": ["specifically", "precisely"], "especially": ["specially", "significantly"], "actually": ["really", "truly"],
+    "finally": ["lastly", "eventually"], "currently": ["at present", "presently"], "instead": ["alternatively", "rather"],
+    "home": ["household", "dwelling"], "homes": ["residences", "properties"], "work": ["perform", "get the job done"],
+    "working": ["doing work", "functioning"], "works": ["operates", "is effective"], "worked": ["labored", "functioned"],
+    "job": ["occupation", "position"], "jobs": ["careers", "work opportunities"], "time": ["time period", "instant"],
+    "times": ["instances", "occasions"], "way": ["way", "method"], "ways": ["approaches", "techniques"],
+    "thing": ["issue", "detail"], "things": ["points", "items"], "man": ["gentleman", "guy"], "woman": ["lady", "female"],
+    "child": ["kid", "baby"], "group": ["team", "group of people"], "groups": ["teams", "teams of people"],
+    "point": ["level", "stage"], "case": ["circumstance", "scenario"], "cases": ["situations", "conditions"],
+    "fact": ["reality", "truth"], "place": ["spot", "location"], "side": ["aspect", "facet"], "part": ["portion", "component"],
+    "level": ["degree", "amount"], "levels": ["amounts", "concentrations"], "rate": ["charge", "amount"],
+    "rates": ["charges", "premiums"], "cost": ["value", "expense"], "costs": ["fees", "charges"], "plan": ["system", "prepare"],
+    "plans": ["options", "ideas"], "program": ["application", "method"], "event": ["function", "occasion"],
+    "events": ["functions", "situations"], "season": ["period", "time"], "result": ["consequence", "end result"],
+    "results": ["success", "outcomes"], "evidence": ["proof", "evidence"], "idea": ["notion", "concept"],
+    "ideas": ["suggestions", "concepts"], "experience": ["knowledge", "expertise"], "example": ["illustration", "instance"],
+    "reason": ["purpose", "cause"], "reasons": ["factors", "motives"], "effect": ["outcome", "impact"],
+    "effects": ["consequences", "outcomes"], "risk": ["chance", "hazard"], "risks": ["hazards", "dangers"],
+    "patients": ["sufferers", "clients"], "doctor": ["health practitioner", "medical professional"],
+    "doctors": ["physicians", "medical practitioners"], "hospital": ["clinic", "medical center"], "disease": ["illness", "ailment"],
+    "crisis": ["disaster", "crisis"], "economy": ["economic system", "overall economy"], "bank": ["lender", "financial institution"],
+    "banks": ["financial institutions", "lenders"], "investors": ["traders", "buyers"], "stock": ["inventory", "stock"],
+    "stocks": ["shares", "equities"], "energy": ["vitality", "strength"], "climate": ["local climate", "weather"],
+    "weather": ["temperature", "climate"], "environment": ["natural environment", "setting"], "members": ["users", "associates"],
+    "member": ["member", "associate"], "staff": ["personnel", "employees"], "workers": ["staff", "personnel"],
+    "employees": ["staff members", "personnel"], "community": ["neighborhood", "local community"], "society": ["modern society", "culture"],
+    "history": ["historical past", "background"], "rights": ["legal rights", "rights"], "freedom": ["flexibility", "liberty"],
+    "control": ["command", "handle"], "order": ["purchase", "buy"], "record": ["document", "file"], "fans": ["supporters", "lovers"],
+    "coach": ["mentor", "coach"], "match": ["match", "sport"], "games": ["online games", "video games"], "player": ["participant", "player"],
+    "goal": ["intention", "objective"], "goals": ["targets", "plans"], "points": ["details", "factors"], "round": ["spherical", "round"],
+    "race": ["race", "competition"], "cup": ["cup", "mug"], "league": ["league", "association"],
+    "head": ["head", "chief"], "hand": ["hand", "palm"], "hands": ["arms", "fingers"], "eyes": ["eyes", "eye"],
+    "body": ["system", "overall body"], "mind": ["brain", "thoughts"], "heart": ["coronary heart", "heart"], "blood": ["blood", "bloodstream"],
+    "help": ["support", "assistance"], "helped": ["aided", "assisted"], "helps": ["aids", "assists"], "want": ["want", "would like"],
+    "wanted": ["wished", "required"], "see": ["see", "view"], "saw": ["noticed", "observed"], "seen": ["witnessed", "observed"],
+    "go": ["go", "head"], "went": ["went", "went to"], "come": ["arrive", "occur"], "comes": ["arrives", "will come"],
+    "left": ["still left", "remaining"], "right": ["suitable", "correct"], "hold": ["maintain", "keep"], "held": ["retained", "kept"],
+    "bring": ["provide", "convey"], "brought": ["introduced", "brought"], "set": ["established", "set"], "put": ["place", "set"],
+    "turn": ["switch", "flip"], "turned": ["turned", "became"], "play": ["participate in", "perform"], "played": ["performed", "played"],
+    "playing": ["taking part in", "enjoying"], "live": ["reside", "dwell"], "lives": ["life", "lives"], "living": ["dwelling", "residing"],
+    "kill": ["eliminate", "destroy"], "killed": ["killed", "slain"], "reported": ["documented", "noted"], "released": ["unveiled", "introduced"],
+    "launch": ["start", "launch"], "launched": ["released", "introduced"], "hit": ["strike", "hit"], "decided": ["resolved", "made the decision"],
+    "agreed": ["arranged", "concurred"], "warned": ["cautioned", "warned"], "received": ["gained", "been given"],
+    "spent": ["invested", "expended"], "spend": ["invest", "expend"], "reach": ["achieve", "get to"], "reached": ["attained", "achieved"],
+    "remain": ["continue being", "stay"], "remains": ["continues to be", "stays"], "stay": ["keep", "continue to be"],
+    "create": ["produce", "generate"], "created": ["produced", "developed"], "offer": ["give", "supply"], "offers": ["delivers", "features"],
+    "open": ["open up", "open"], "opened": ["opened up", "opened"], "follow": ["adhere to", "observe"], "following": ["next", "subsequent"],
+    "expect": ["be expecting", "anticipate"], "learn": ["understand", "discover"], "understand": ["comprehend", "realize"],
+    "explain": ["demonstrate", "make clear"], "explained": ["spelled out", "described"], "add": ["insert", "contain"],
+    "involved": ["concerned", "associated"], "require": ["call for", "need"], "required": ["necessary", "essential"],
+    "consider": ["think about", "take into account"], "considered": ["deemed", "regarded as"], "return": ["return", "come back"],
+    "returned": ["came back", "returned"], "lose": ["eliminate", "get rid of"], "save": ["preserve", "conserve"],
+    "protect": ["shield", "guard"], "prevent": ["avoid", "protect against"], "avoid": ["steer clear of", "stay clear of"],
+    "reduce": ["decrease", "lower"], "improve": ["boost", "enhance"], "develop": ["build", "create"], "developed": ["designed", "formulated"],
+    "ask": ["request", "inquire"], "tell": ["inform", "notify"], "call": ["get in touch with", "simply call"], "calls": ["phone calls", "calls"],
+    "talk": ["chat", "converse"], "speak": ["talk", "converse"], "read": ["study", "examine"], "watch": ["observe", "enjoy"],
+    "wait": ["hold out", "wait around"], "walk": ["stroll", "wander"], "drive": ["push", "travel"], "travel": ["journey", "vacation"],
+    "check": ["look at", "verify"], "test": ["check", "examination"], "tests": ["assessments", "checks"], "choose": ["pick", "pick out"],
+    "old": ["outdated", "previous"], "young": ["youthful", "younger"], "best": ["ideal", "finest"], "better": ["much better", "improved"],
+    "worse": ["even worse", "worse"], "free": ["absolutely free", "cost-free"], "full": ["whole", "complete"], "whole": ["total", "full"],
+    "certain": ["specified", "selected"], "different": ["distinct", "unique"], "similar": ["related", "comparable"],
+    "simple": ["straightforward", "basic"], "special": ["distinctive", "exclusive"], "real": ["actual", "serious"],
+    "true": ["genuine", "accurate"], "possible": ["achievable", "probable"], "available": ["readily available", "obtainable"],
+    "able": ["capable", "ready"], "ready": ["completely ready", "prepared"], "sure": ["positive", "confident"],
+    "clear": ["crystal clear", "distinct"], "private": ["personal", "non-public"], "personal": ["own", "individual"],
+    "national": ["nationwide", "countrywide"], "international": ["global", "worldwide"], "global": ["world wide", "world-wide"],
+    "economic": ["financial", "economical"], "military": ["navy", "armed service"], "financial": ["economic", "monetary"],
+    "medical": ["healthcare", "clinical"], "serious": ["really serious", "severe"], "strong": ["robust", "potent"],
+    "fast": ["speedy", "rapid"], "main": ["primary", "principal"], "huge": ["large", "massive"], "whole country": ["overall region", "complete country"],
+    "around the world": ["all over the world", "all-around the entire world"], "at all": ["at all", "in any respect"],
+    "as soon as": ["as quickly as", "as before long as"], "in the end": ["in the conclude", "ultimately"], "up to": ["up to", "up until"],
+    "able to": ["in a position to", "capable to"], "a lot": ["a whole lot", "a great deal"], "all over": ["all around", "everywhere in"],
+    "long time": ["prolonged time", "extended time"], "at the time": ["at the time", "at that time"], "for now": ["for now", "for the time being"],
+    "each other": ["every other", "one particular another"], "one of": ["a single of", "just one of"], "lot of": ["good deal of", "whole lot of"],
+    "number of": ["range of", "quantity of"], "set up": ["established up", "set up"], "carry out": ["carry out", "have out"],
+    "take part": ["acquire component", "get component"], "take place": ["get area", "acquire place"], "took place": ["took area", "occurred"],
+    "make sure": ["make certain", "make positive"], "point of view": ["stage of look at", "viewpoint"], "in front of": ["in entrance of", "before"],
+    "at risk": ["at possibility", "at threat"], "face masks": ["deal with masks", "experience masks"], "cell phone": ["mobile telephone", "cellular phone"],
+    "high school": ["large school", "higher faculty"], "supreme court": ["supreme courtroom", "supreme court docket"],
+    "climate change": ["local weather change", "weather transform"], "human rights": ["human legal rights", "human rights"],
+    "press conference": ["push convention", "press meeting"], "middle east": ["center east", "middle east"],
+    "european union": ["european union", "eu"], "federal reserve": ["federal reserve", "fed"], "wall street": ["wall avenue", "wall street"],
+    "real time": ["actual time", "genuine time"], "big data": ["large information", "massive facts"], "machine learning": ["device learning", "equipment studying"],
+    "credit card": ["credit rating card", "credit history card"], "weight loss": ["body weight reduction", "fat loss"], "lose weight": ["get rid of body weight", "drop body weight"],
 }
 
 
@@ -436,14 +531,26 @@ def seed_half(headword: str) -> int:
     return zlib.crc32(headword.encode("utf-8")) % 2
 
 
+def _has_phrase(text: str, phrase: str) -> bool:
+    """`phrase` occurs in `text` as whole words."""
+    return f" {phrase} " in f" {text} "
+
+
 def _training_swaps(held_out: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The training half of PRIVATE_SWAPS plus EXTRA_TRAIN_SWAPS, without the held-out headwords and forms."""
+    """The training half of PRIVATE_SWAPS plus EXTRA_TRAIN_SWAPS, without the held-out headwords and forms.
+    A form that writes a held-out swap inside a longer one is dropped too ("prime minister" -> "key
+    minister" while "prime" -> "key" is held out), so no held-out swap trains as part of another."""
     held_forms = set(held_out) | {s for v in held_out.values() for s in v}
-    out = {k: list(v) for k, v in PRIVATE_SWAPS.items() if seed_half(k) == 0}
-    for key, swaps in EXTRA_TRAIN_SWAPS.items():
-        kept = [s for s in swaps if s not in held_forms]
-        if key not in held_out and kept:
-            out[key] = list(dict.fromkeys(out.get(key, []) + kept))
+    held_swaps = {s for k, v in held_out.items() for s in v if s != k}
+
+    def kept(key: str, swaps: list[str]) -> list[str]:
+        return [s for s in swaps if s not in held_forms
+                and not any(_has_phrase(s, h) and not _has_phrase(key, h) for h in held_swaps)]
+
+    out: dict[str, list[str]] = {}
+    for key, swaps in [*((k, v) for k, v in PRIVATE_SWAPS.items() if seed_half(k) == 0), *EXTRA_TRAIN_SWAPS.items()]:
+        if key not in held_out and (forms := kept(key, swaps)):
+            out[key] = list(dict.fromkeys(out.get(key, []) + forms))
     return out
 
 
