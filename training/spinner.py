@@ -425,7 +425,7 @@ EXTRA_TRAIN_SWAPS: dict[str, list[str]] = {
     "a little": ["a small", "a very little"], "first": ["initially", "1st"], "second": ["2nd", "next"],
     "percent": ["per cent", "p.c."], "a lot of": ["a good deal of", "loads of"], "look at": ["appear at", "search at"],
     "find out": ["uncover out", "discover out"], "part of": ["component of", "element of"], "kind of": ["type of", "sort of"],
-    # session 11: more of the kind, mostly everyday news words and the senses spinners cross
+    # everyday news words, and the senses spinners cross ("point" -> "level", "left" -> "still left")
     "another": ["yet another", "a further"], "more": ["a lot more", "much more"], "most": ["most of the", "the vast majority of"],
     "other": ["other folks", "other people"], "around": ["all over", "all-around"], "among": ["amid", "amongst the"],
     "above": ["previously mentioned", "over and above"], "behind": ["guiding", "driving"], "along": ["together", "alongside"],
