@@ -6,12 +6,12 @@ rate on the same pages unspun. "private" is a dictionary training never uses (co
 the held-out half of the hand-written swaps, those found in neither thesaurus), though its common-word
 pairs overlap the close synonyms of the "frequent" training spinner; "seed" is that held-out half alone,
 the seed page's kind of spinner. The other half, with more of the kind ("seed_train"), trains, so the
-swap model has seen swaps of this kind but not these (`training.spinner.seed_half`; a few training
-forms contain a held-out one, "key minister"). The reference tables are rebuilt without the held-out
-fold (`training.protocol.held_out_setup`), as `make train` featurises its test split: the bundled tables
-counted these pages' texts, which changes the per-word statistics (0.02 false flags per 100 words of
-held-out text at swap probability 0.5, against 0.5 with tables that never saw the text) away from what
-the page classifier was trained on.
+swap model has seen swaps of this kind but not these (`training.spinner.seed_half`; no training form
+holds a held-out swap, not even inside a longer one such as "key minister"). The reference tables are
+rebuilt without the held-out fold (`training.protocol.held_out_setup`), as `make train` featurises its
+test split: the bundled tables counted these pages' texts, which changes the per-word statistics (0.02
+false flags per 100 words of held-out text at swap probability 0.5, against 0.5 with tables that never
+saw the text) away from what the page classifier was trained on.
 
 Each cell also gives the share flagged when the comparison with the page's metadata finds nothing
 (`verdicts`): the in-place spinner leaves a page's description, titles and JSON-LD as they were, and

@@ -365,8 +365,9 @@ PRIVATE_SWAPS: dict[str, list[str]] = {
 
 # More swaps of the same kind, written for training only: common words into other common words or longer
 # forms, the way readable-output spinners rewrite news ("including" -> "which includes", "today" -> "these
-# days", "meet" -> "satisfy", "in order to" -> "in buy to"). Headwords of the held-out half and its
-# replacement forms are dropped (`SEED_TRAIN_SWAPS`), so "seed" stays unseen.
+# days", "meet" -> "satisfy", "in order to" -> "in buy to"). Headwords of the held-out half, its
+# replacement forms and forms that hold one of its swaps are dropped (`_training_swaps`), so "seed" stays
+# unseen.
 EXTRA_TRAIN_SWAPS: dict[str, list[str]] = {
     "show": ["display", "present"], "shows": ["displays", "demonstrates"], "find": ["locate", "uncover"],
     "found": ["identified", "located"], "make": ["generate", "produce"], "made": ["designed", "crafted"],
