@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from training import crossspin, farmpage, generalisation, plainpage
+from training.protocol import cut_flagging, share_above
 
 PERCENT = re.compile(r"^\d{1,3}\.\d%")
 
@@ -26,15 +27,18 @@ def test_refuses_without_shared(monkeypatch, tmp_path: Path, capsys) -> None:
 
 def test_writes_all_three_protocols_beside_the_report(shared, detector, tmp_path: Path) -> None:
     code = generalisation.main(["--reports", str(tmp_path), "--inplace-pages", "2", "--plain-pages", "2",
-                                "--farm-pages", "2"])
+                                "--farm-pages", "2", "--real-pages", "12"])
     assert code == 0
     text = (tmp_path / detector.version / "generalisation.md").read_text(encoding="utf-8")
     assert text.startswith(f"# unspun {detector.version}")
     for heading in ("## In place", "## Plain pages", "## Farm pages in held-out layouts"):
         assert heading in text
     for name in crossspin.DICTIONARIES:
-        row = _table_rows(text, name)[0]
-        assert len(row) == 1 + len(crossspin.RATES)
+        at_threshold, above_cut = _table_rows(text, name)[:2]
+        assert len(at_threshold) == len(above_cut) == 1 + len(crossspin.RATES)
+        assert all(PERCENT.match(c) or c == "–" for c in above_cut[1:])
+    assert "All 12 real pages of the held-out fold" in text and "All 12 held-out texts" in text
+    assert text.count("above the cut that flags") == 2
     for name in plainpage.DICTIONARIES:
         rows = _table_rows(text, name)
         assert any(len(r) == 1 + len(plainpage.RATES) and all(PERCENT.match(c) for c in r[1:]) for r in rows)
@@ -53,3 +57,19 @@ def test_crossspin_verdicts_without_metadata_differ_only_by_the_metadata_compari
     assert "metadata_mismatch" in with_meta.fired and without_meta.score < with_meta.score
     plain = fixture_bytes("farm_page.html")          # no metadata repeats its text: nothing to take away
     assert [v.score for v in crossspin.verdicts(detector, plain)] == [detector.score(plain).score] * 2
+
+
+def test_cut_flags_the_share_of_real_pages_asked_for() -> None:
+    real = [i / 1000 for i in range(1000)]            # 0.000 .. 0.999, distinct
+    cut = cut_flagging(real, 0.005)
+    assert sum(s > cut for s in real) == 5 and cut == 0.994
+    assert share_above([0.9945, 0.999, 0.5, 0.994], cut) == 0.5     # a spun page at the cut is not flagged
+
+
+def test_cut_never_flags_more_than_the_share_when_real_scores_tie() -> None:
+    real = [0.1] * 990 + [0.95] * 10                  # ten tied at the top: the cut cannot split them
+    cut = cut_flagging(real, 0.005)
+    assert cut == 0.95 and sum(s > cut for s in real) == 0
+    assert cut_flagging([0.2, 0.3], 0.005) == 0.3     # fewer pages than one in 200: above the highest
+    with pytest.raises(ValueError):
+        cut_flagging([], 0.005)

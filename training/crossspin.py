@@ -46,17 +46,21 @@ def verdicts(det: Any, html: bytes) -> tuple[Any, Any]:
     return verdict, det.verdict_for(analysis)
 
 
-def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callable[[str], None]) -> None:
-    """Emit the protocol's lines (Markdown): the unspun pages flagged, then recall per dictionary and rate."""
+def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callable[[str], None],
+                    real_pages: int | None = None) -> None:
+    """Emit the protocol's lines (Markdown): the unspun pages flagged, recall per dictionary and rate at the
+    model's threshold, then the same spins' recall above the cut that flags `REAL_PAGE_SHARE` of the
+    held-out fold's real pages (all of them, every language, or a seeded sample of `real_pages`)."""
     from training.corpus import load_corpus, read_html, read_main_text
     from training.dataset import fold_of
     from training.frozen import FOLDS, HELD_OUT_FOLD
     from training.inplace import spin_in_place
+    from training.protocol import REAL_PAGE_SHARE, cut_flagging, share_above
     from training.spinner import SPINNER_DICTIONARIES
 
     rng = random.Random(seed)
-    corpus = [p for p in load_corpus(shared, verbose=False)
-              if fold_of(p.site, FOLDS) == HELD_OUT_FOLD and (p.lang or "en") == "en"]
+    held_pages = [p for p in load_corpus(shared, verbose=False) if fold_of(p.site, FOLDS) == HELD_OUT_FOLD]
+    corpus = [p for p in held_pages if (p.lang or "en") == "en"]
     rng.shuffle(corpus)
     chosen = []
     for p in corpus:
@@ -70,23 +74,41 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
     bare = sum(v.is_spam for _, v in unspun)
     emit(f"{len(chosen)} real pages of the held-out fold; flagged unspun: {hams} ({hams / len(chosen):.1%}); "
          f"without their metadata: {bare}")
+    reference = held_pages if real_pages is None else \
+        random.Random(seed + 1).sample(held_pages, min(real_pages, len(held_pages)))
+    real_scores = [det.score(read_html(p)).score for p in reference]
+    cut = cut_flagging(real_scores, REAL_PAGE_SHARE)
+    at_threshold = sum(s >= det.threshold for s in real_scores)
+    emit(f"All {len(reference)} real pages of the held-out fold (every language): flagged at the threshold "
+         f"({det.threshold:.3f}): {at_threshold} ({at_threshold / len(reference):.2%}); the cut that flags "
+         f"{REAL_PAGE_SHARE:.1%} of them is a score above {cut:.4f}")
     emit("\n| dictionary | " + " | ".join(f"{r:.0%}" for r in RATES) + " |")
     emit("|---|" + "---:|" * len(RATES))
+    spun_scores: dict[str, list[list[float]]] = {}
     for name in DICTIONARIES:
         spinner = SPINNER_DICTIONARIES[name](shared)
         cells = []
         for rate in RATES:
-            hit = bare = n = 0
+            hit = bare = 0
+            scores: list[float] = []
             for html, text in chosen:
                 res = spin_in_place(html, text, spinner, rate, rng)
                 if res is None or res.changes == 0:
                     continue
-                n += 1
                 with_meta, without_meta = verdicts(det, res.html)
+                scores.append(with_meta.score)
                 hit += with_meta.is_spam
                 bare += without_meta.is_spam
+            n = len(scores)
+            spun_scores.setdefault(name, []).append(scores)
             cells.append(f"{hit / n:.1%} (n={n}; {bare / n:.1%} without metadata)" if n else "–")
         emit(f"| {name} | " + " | ".join(cells) + " |")
+    emit(f"\nThe same spun pages above the cut that flags {REAL_PAGE_SHARE:.1%} of the held-out fold's real pages "
+         f"(score above {cut:.4f}), which compares models at one false-positive rate:\n")
+    emit("| dictionary | " + " | ".join(f"{r:.0%}" for r in RATES) + " |")
+    emit("|---|" + "---:|" * len(RATES))
+    for name in DICTIONARIES:
+        emit(f"| {name} | " + " | ".join(f"{share_above(s, cut):.1%}" if s else "–" for s in spun_scores[name]) + " |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run(shared: Path, args: Any) -> None:
         det, _, _ = held_out_setup(shared, args.model_dir, 0, args.seed)
-        crossspin_table(det, shared, args.pages, args.seed, print_line)
+        crossspin_table(det, shared, args.pages, args.seed, print_line, args.real_pages)
 
     return protocol_cli(argv, __doc__, 80, run)
 

@@ -27,8 +27,12 @@ def plain_page(title: str, text: str) -> str:
             f"<body><h1>{html.escape(title)}</h1>{paras}</body></html>")
 
 
-def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str], None]) -> None:
-    """Emit the protocol's lines (Markdown) for the held-out texts `test` (see `training.protocol.held_out_setup`)."""
+def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str], None],
+                    reference: list[Any] | None = None) -> None:
+    """Emit the protocol's lines (Markdown) for the held-out texts `test` (see `training.protocol.held_out_setup`):
+    the flagged shares at the model's threshold, then above the cut that flags `PLAIN_ARTICLE_SHARE` of the
+    real articles in `reference` (held-out texts in plain pages; default `test`)."""
+    from training.protocol import PLAIN_ARTICLE_SHARE, cut_flagging, share_above
     from training.spinner import SPINNER_DICTIONARIES
 
     def title_of(d) -> str:  # noqa: ANN001
@@ -38,27 +42,46 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
     flagged = sum(det.score(plain_page(title_of(d), d.text)).score >= thr for d in test)
     emit(f"model {det.version}; {len(test)} held-out texts in plain pages; real articles flagged: "
          f"{flagged} ({flagged / len(test):.1%})")
+    reference = test if reference is None else reference
+    real_scores = [det.score(plain_page(title_of(d), d.text)).score for d in reference]
+    cut = cut_flagging(real_scores, PLAIN_ARTICLE_SHARE)
+    at_threshold = sum(s >= thr for s in real_scores)
+    emit(f"All {len(reference)} held-out texts of 150+ words in plain pages: flagged at the threshold ({thr:.3f}): "
+         f"{at_threshold} ({at_threshold / len(reference):.2%}); the cut that flags {PLAIN_ARTICLE_SHARE:.0%} "
+         f"of them is a score above {cut:.4f}")
     emit("\n| dictionary | " + " | ".join(f"{r:.1%}" for r in RATES) + " |")
     emit("|---|" + "---:|" * len(RATES))
     rng = random.Random(9)
+    spun_scores: dict[str, list[list[float]]] = {}
     for name in DICTIONARIES:
         spinner = SPINNER_DICTIONARIES[name](shared)
-        cells = []
         for rate in RATES:
-            hits = 0
+            scores = []
             for d in test:
                 spun = spinner.spin_many([p for p in d.text.split("\n") if p.strip()], rate, rng)
-                hits += det.score(plain_page(title_of(d), "\n".join(r.text for r in spun))).score >= thr
-            cells.append(f"{hits / len(test):.1%}")
-        emit(f"| {name} | " + " | ".join(cells) + " |")
+                scores.append(det.score(plain_page(title_of(d), "\n".join(r.text for r in spun))).score)
+            spun_scores.setdefault(name, []).append(scores)
+        emit(f"| {name} | " + " | ".join(f"{sum(s >= thr for s in c) / len(c):.1%}" for c in spun_scores[name]) + " |")
+    emit(f"\nThe same spun articles above the cut that flags {PLAIN_ARTICLE_SHARE:.0%} of the real articles "
+         f"(score above {cut:.4f}):\n")
+    emit("| dictionary | " + " | ".join(f"{r:.1%}" for r in RATES) + " |")
+    emit("|---|" + "---:|" * len(RATES))
+    for name in DICTIONARIES:
+        emit(f"| {name} | " + " | ".join(f"{share_above(c, cut):.1%}" for c in spun_scores[name]) + " |")
+
+
+def plain_reference(held: list[Any], real_pages: int | None, seed: int) -> list[Any]:
+    """The held-out texts of 150+ words the plain-page cut is placed on: all, or a seeded sample of `real_pages`."""
+    texts = [d for d in held if len(d.text.split()) >= 150]
+    return texts if real_pages is None else random.Random(seed + 1).sample(texts, min(real_pages, len(texts)))
 
 
 def main(argv: list[str] | None = None) -> int:
     from training.protocol import held_out_setup, print_line, protocol_cli
 
     def run(shared: Path, args: Any) -> None:
-        det, _, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
-        plainpage_table(det, test, shared, print_line)
+        det, held, test = held_out_setup(shared, args.model_dir, args.pages, args.seed)
+        plainpage_table(det, test, shared, print_line, plain_reference(held, args.real_pages, args.seed))
 
     return protocol_cli(argv, __doc__, 150, run)
 

@@ -1,12 +1,14 @@
 """What the evaluation protocols beyond the test split share (`training.crossspin`, `training.plainpage`,
 `training.farmpage`, gathered by `training.generalisation`): their command line, and the held-out texts
-with a detector whose reference tables never counted them."""
+with a detector whose reference tables never counted them, and the cut that compares models at one
+false-positive rate on real pages."""
 from __future__ import annotations
 
 import argparse
+import math
 import random
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 
 def print_line(line: str) -> None:
@@ -16,13 +18,15 @@ def print_line(line: str) -> None:
 
 def protocol_cli(argv: list[str] | None, description: str | None, default_pages: int,
                  run: Callable[[Path, argparse.Namespace], None]) -> int:
-    """Parse `--pages N --seed S --model-dir DIR`, then `run(shared, args)`; 2 when ../shared is absent."""
+    """Parse `--pages N --seed S --model-dir DIR --real-pages M`, then `run(shared, args)`; 2 when ../shared is absent."""
     from training.corpus import shared_dir
 
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--pages", type=int, default=default_pages)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--model-dir", default=None)
+    ap.add_argument("--real-pages", type=int, default=None,
+                    help="real pages (texts) the common cut is placed on: a seeded sample (default: all held-out ones)")
     args = ap.parse_args(argv)
     shared = shared_dir()
     if shared is None:
@@ -50,3 +54,28 @@ def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -
     test = [d for d in held if len(d.text.split()) >= 150]
     random.Random(seed).shuffle(test)
     return det, held, test[:pages]
+
+
+# The issue's limits on real pages: whole pages (the in-place protocol's unspun pages) and their article
+# text alone in a plain page. Recall is also reported above the cut that flags this share of the real pages.
+REAL_PAGE_SHARE = 0.005
+PLAIN_ARTICLE_SHARE = 0.01
+
+
+def cut_flagging(real_scores: Sequence[float], share: float) -> float:
+    """The score a page must exceed so that at most `share` of `real_scores` are flagged: the (k+1)-th
+    highest for k = floor(share * n).
+
+    Two models scored at their own thresholds differ both in how many real pages they flag and in recall,
+    and the protocols' few unspun pages cannot tell the first apart. Above this cut, on the same real pages,
+    both flag the same share of them and only recall differs."""
+    if not real_scores:
+        raise ValueError("no real-page scores to place a cut on")
+    ranked = sorted(real_scores, reverse=True)
+    k = math.floor(share * len(ranked) + 1e-9)
+    return ranked[min(k, len(ranked) - 1)]
+
+
+def share_above(scores: Sequence[float], cut: float) -> float:
+    """The share of `scores` strictly above `cut` (0.0 for none)."""
+    return sum(s > cut for s in scores) / len(scores) if scores else 0.0
