@@ -12,7 +12,7 @@ import pytest
 
 import training.gate as gate
 from training.evalset import DIGEST_FILE, MANIFEST, EvalSetError, load_evalset, manifest_digest, write_evalset
-from training.gate import gate_decision, gate_metrics, noise_margin, promote_atomically
+from training.gate import crossing, gate_decision, gate_metrics, noise_margin, promote_atomically, recall_at_ham_count
 from training.operator_data import LabelledPage
 
 
@@ -357,6 +357,45 @@ def test_operator_flow_data_evalset_threshold_report_gate(tmp_path: Path) -> Non
     assert gate_decision(current, dict(current)).passed
     worse = gate_metrics(y, [1.0 - v for v in s], choice.threshold, evalset=digest)
     assert not gate_decision(current, worse).passed
+
+
+# --------------------------------------------------------------------------- crossing curves
+
+def test_recall_at_ham_count_uses_the_strictest_cut_within_the_count() -> None:
+    y = [0, 0, 0, 0, 1, 1, 1, 1]
+    s = [0.9, 0.6, 0.2, 0.1, 0.95, 0.7, 0.5, 0.3]
+    assert recall_at_ham_count(y, s, 0) == 0.25        # above the top ham (0.9): one spam
+    assert recall_at_ham_count(y, s, 1) == 0.5         # above the second ham (0.6)
+    assert recall_at_ham_count(y, s, 4) == 1.0         # every ham may be flagged
+    tied = [0.8, 0.8, 0.2, 0.1, 0.95, 0.85, 0.8, 0.3]  # near miss: two hams tied at 0.8 cannot be split
+    assert recall_at_ham_count(y, tied, 1) == 0.5      # a spam at the tie is not above the cut
+
+
+def _scored(y: list[int], s: list[float], threshold: float) -> dict:
+    return gate_metrics(y, s, threshold)
+
+
+def test_crossing_says_when_a_stricter_candidate_is_a_trade_off_not_a_regression() -> None:
+    y = [0] * 6 + [1] * 10
+    current = [0.9, 0.8, 0.3, 0.2, 0.1, 0.0] + [0.95, 0.92, 0.88, 0.86, 0.84, 0.82, 0.5, 0.4, 0.35, 0.3]
+    # stricter: no ham above 0.6, so at no false positive it catches more than the current model does; where
+    # the current model operates (two false positives) it catches less
+    candidate = [0.6, 0.5, 0.45, 0.2, 0.1, 0.0] + [0.99, 0.9, 0.8, 0.7, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05]
+    cur, cand = _scored(y, current, 0.75), _scored(y, candidate, 0.65)
+    assert (cur["fp"], cand["fp"]) == (2, 0) and (cur["recall"], cand["recall"]) == (0.6, 0.4)
+    c = crossing(y, current, cur, candidate, cand)
+    assert c["current_recall_at_candidate_fp"] == 0.2 and c["candidate_recall_at_current_fp"] == 0.4
+    assert c["finding"] == "curves_cross"
+    assert not gate_decision(cur, cand, fpr_margin=0.001, recall_margin=0.05).passed   # the rule is unchanged
+
+
+def test_crossing_of_a_dominated_or_dominating_candidate() -> None:
+    y = [0] * 4 + [1] * 4
+    good = [0.4, 0.3, 0.2, 0.1, 0.9, 0.8, 0.7, 0.6]
+    bad = [0.9, 0.3, 0.2, 0.1, 0.95, 0.5, 0.35, 0.25]
+    g, b = _scored(y, good, 0.5), _scored(y, bad, 0.5)
+    assert crossing(y, good, g, bad, b)["finding"] == "candidate_behind_at_both_points"
+    assert crossing(y, bad, b, good, g)["finding"] == "candidate_ahead_at_both_points"
 
 
 def _card(tmp_path: Path, figures: dict, version: str = "v1") -> Path:

@@ -81,7 +81,7 @@ def _train(data: Path, model_dir: Path, reports: Path, evalset: Path, *extra: st
                        "--folds", "3", "--workers", "1", "--seed", "11", *extra])
 
 
-def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, model_dir, evalset):
+def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, model_dir, evalset, capsys):
     good = _operator_folder(tmp_path / "good", swap=False)
     assert _train(good, model_dir, tmp_path / "reports", evalset, "--force") == 0
     card = json.loads((model_dir / "model_card.json").read_text())
@@ -90,8 +90,14 @@ def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, m
     before = {n: _sha(model_dir / n) for n in ("unspun.joblib", "model_card.json")}
 
     swapped = _operator_folder(tmp_path / "swapped", swap=True)
+    capsys.readouterr()
     assert _train(swapped, model_dir, tmp_path / "reports2", evalset) == 1
     assert {n: _sha(model_dir / n) for n in ("unspun.joblib", "model_card.json")} == before
+    refused = json.loads(next((tmp_path / "reports2").glob("*/model_card.json")).read_text())
+    crossed = refused["gate"]["crossing"]          # behind where it operates and where the current one does
+    assert crossed["finding"] == "candidate_behind_at_both_points"
+    assert crossed["candidate_recall_at_current_fp"] < refused["gate"]["current"]["recall"]
+    assert "candidate behind at both points" in capsys.readouterr().out
 
 
 def test_same_data_and_seed_give_identical_metrics(tmp_path, model_dir, evalset):

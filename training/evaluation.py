@@ -53,7 +53,7 @@ def threshold_rows(kinds: list[str], y: np.ndarray, train: np.ndarray) -> np.nda
 
 def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
                          test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict) -> int:
-    from training.gate import gate_decision, promote_atomically, recorded_figures
+    from training.gate import crossing, crossing_line, gate_decision, promote_atomically, recorded_figures
     from training.report import write_report
     from training.threshold import choose_threshold
 
@@ -81,7 +81,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     # quality gate: both whole models score the frozen evaluation set as the service would score new pages
     from training.corpus import shared_dir
     from training.evalset import EvalSetError
-    from training.frozen import gate_figures, held_out_tables, resolve_evalset
+    from training.frozen import gate_figures_and_scores, held_out_tables, resolve_evalset
 
     shared = shared_dir()
     try:
@@ -94,10 +94,13 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     # the default set's texts are in every model's tables built from ../shared: it is scored with tables that
     # never counted them (training/frozen.py); an operator's EVAL=dir with the models' own
     gate_tables = held_out_tables(shared) if getattr(args, "eval", None) is None else None
-    candidate = gate_figures(Detector.from_bundle(bundle, {"version": version}, digest), eval_items, evalset_id,
-                             gate_tables)
+    candidate, candidate_scores = gate_figures_and_scores(Detector.from_bundle(bundle, {"version": version}, digest),
+                                                          eval_items, evalset_id, gate_tables)
+    crossed = None
     try:
-        current = gate_figures(Detector.load(args.model_dir), eval_items, evalset_id, gate_tables)
+        current, current_scores = gate_figures_and_scores(Detector.load(args.model_dir), eval_items, evalset_id,
+                                                          gate_tables)
+        crossed = crossing([int(it.label) for it in eval_items], current_scores, current, candidate_scores, candidate)
     except ArtifactError as exc:
         current = recorded_figures(args.model_dir, evalset_id, candidate["tables"])
         if current is None:
@@ -114,13 +117,16 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
         "threshold": {"value": thr, "policy": choice.to_dict()},
         "metrics_test_split": rep.metrics, "gate": {"passed": decision.passed, "reasons": decision.reasons,
                                                     "current": current, "candidate": candidate,
-                                                    "forced": bool(args.force and not decision.passed)},
+                                                    "forced": bool(args.force and not decision.passed),
+                                                    "crossing": crossed},
         "report": str(out.relative_to(REPO)) if out.is_relative_to(REPO) else str(out),
         "tables": bundle["tables"].description_,
         "artifact_sha256": digest, "artifact_bytes": len(data),
     }
     (out / "model_card.json").write_text(json.dumps(card, indent=2, sort_keys=True, default=float) + "\n")
     print(decision.table_markdown, flush=True)
+    if crossed is not None:
+        print("[gate] " + crossing_line(crossed, current, candidate), flush=True)
     if not decision.passed and not args.force:
         print("[gate] REFUSED: " + "; ".join(decision.reasons) + f". Current model left unchanged. "
               f"Candidate report in {out}. FORCE=1 overrides.", file=sys.stderr)

@@ -117,6 +117,11 @@ def resolve_evalset(eval_dir: Path | None, shared: Path | None) -> tuple[list[La
 def gate_figures(det, items: list[LabelledPage], digest: str, tables=None) -> dict:  # noqa: ANN001
     """The figures the gate compares for `det` on an eval set: scored with `tables` (`held_out_tables`, for
     the default set), or with the model's own when None (an operator's EVAL=dir)."""
+    return gate_figures_and_scores(det, items, digest, tables)[0]
+
+
+def gate_figures_and_scores(det, items: list[LabelledPage], digest: str, tables=None):  # noqa: ANN001, ANN201
+    """`gate_figures` and the per-page scores they came from (for `training.gate.crossing`)."""
     import numpy as np
 
     from training.gate import BUNDLED_TABLES, gate_metrics
@@ -124,7 +129,8 @@ def gate_figures(det, items: list[LabelledPage], digest: str, tables=None) -> di
     scored = det if tables is None else with_tables(det, tables)
     y = np.array([int(it.label) for it in items])
     s = np.array([scored.score(it.html).score for it in items])
-    return gate_metrics(y, s, det.threshold, evalset=digest, tables=BUNDLED_TABLES if tables is None else GATE_TABLES)
+    figures = gate_metrics(y, s, det.threshold, evalset=digest, tables=BUNDLED_TABLES if tables is None else GATE_TABLES)
+    return figures, s
 
 
 def record_figures(model_dir: Path, figures: dict, when: str) -> None:

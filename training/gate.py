@@ -20,6 +20,10 @@ When the current model cannot score the eval set (its artifact is missing, corru
 features than this code computes), `recorded_figures` stands in for it: the figures its model card recorded
 on the same eval set when it was promoted. Only without those is the candidate treated as the first model.
 
+`crossing` adds what the rule does not decide on: each model's recall at the other's false-positive count.
+Two models' ROC curves can cross, a candidate flagging fewer real pages and catching fewer spams, and then
+the refusal is a trade-off between operating points rather than a regression; the gate output says which.
+
 `promote_atomically` then installs the candidate's files. See its docstring for why the order is safe.
 """
 from __future__ import annotations
@@ -125,6 +129,46 @@ def gate_decision(current: Mapping[str, Any] | None, candidate: Mapping[str, Any
     passed = ok and fpr_ok and rec_ok
     return GateDecision(passed, reasons, _table(current, candidate, fm, rm), fm, rm,
                         details={"fpr_ok": fpr_ok, "recall_ok": rec_ok, "comparable": ok})
+
+
+def recall_at_ham_count(y_true: Sequence[int] | np.ndarray, scores: Sequence[float] | np.ndarray,
+                        max_fp: int) -> float:
+    """Recall at the strictest cut that flags at most `max_fp` hams (a spam is caught when its score is above
+    the (max_fp+1)-th highest ham score; tied hams are never split, so ties can flag fewer)."""
+    y = np.asarray(y_true).astype(int)
+    s = np.asarray(scores, dtype=float)
+    hams = np.sort(s[y == 0])[::-1]
+    spams = s[y == 1]
+    if len(spams) == 0:
+        return float("nan")
+    if max_fp >= len(hams):
+        return 1.0
+    return float(np.mean(spams > hams[max_fp]))
+
+
+def crossing(y_true: Sequence[int] | np.ndarray, current_scores: Sequence[float] | np.ndarray,
+             current: Mapping[str, Any], candidate_scores: Sequence[float] | np.ndarray,
+             candidate: Mapping[str, Any]) -> dict[str, Any]:
+    """Each model's recall where the other operates (its false-positive count on the same eval set), and a
+    named finding: the candidate is ahead at both points, behind at both, or the curves cross."""
+    cand_at_cur = recall_at_ham_count(y_true, candidate_scores, int(current["fp"]))
+    cur_at_cand = recall_at_ham_count(y_true, current_scores, int(candidate["fp"]))
+    ahead_at_own = float(candidate["recall"]) >= cur_at_cand
+    ahead_at_cur = cand_at_cur >= float(current["recall"])
+    finding = ("candidate_ahead_at_both_points" if ahead_at_own and ahead_at_cur else
+               "candidate_behind_at_both_points" if not ahead_at_own and not ahead_at_cur else
+               "curves_cross")
+    return {"candidate_recall_at_current_fp": cand_at_cur, "current_fp": int(current["fp"]),
+            "current_recall_at_candidate_fp": cur_at_cand, "candidate_fp": int(candidate["fp"]),
+            "finding": finding}
+
+
+def crossing_line(c: Mapping[str, Any], current: Mapping[str, Any], candidate: Mapping[str, Any]) -> str:
+    """One line for the gate output: both recalls at each model's false-positive count, and the finding."""
+    return (f"At the current model's {c['current_fp']} false positives the candidate catches "
+            f"{_pct(c['candidate_recall_at_current_fp'])} (current {_pct(current['recall'])}); at the candidate's "
+            f"{c['candidate_fp']} the current model catches {_pct(c['current_recall_at_candidate_fp'])} (candidate "
+            f"{_pct(candidate['recall'])}): {c['finding'].replace('_', ' ')}.")
 
 
 def recorded_figures(model_dir: Path, evalset: str, tables: str = BUNDLED_TABLES) -> dict[str, Any] | None:
