@@ -4,9 +4,10 @@ Real pages of the held-out fold are spun in place by each dictionary at fixed sh
 (1%, 2%, 3%, 5%, 8%, 12%) and scored by the bundled model at its threshold, beside the false-positive
 rate on the same pages unspun and on all the held-out fold's real pages. A second table gives the same
 spins' recall above the cut that flags 0.5% of those real pages, where two models compare at one
-false-positive rate whatever their thresholds (`training.protocol.cut_flagging`). "private" is a dictionary training never uses (common-word pairs plus
-the held-out half of the hand-written swaps, those found in neither thesaurus), though its common-word
-pairs overlap the close synonyms of the "frequent" training spinner; "seed" is that held-out half alone,
+false-positive rate whatever their thresholds (`training.protocol.cut_flagging`). "private" is a
+dictionary training never uses (common-word pairs plus the held-out half of the hand-written swaps,
+those found in neither thesaurus), though its common-word pairs overlap the close synonyms of the
+"frequent" training spinner; "seed" is that held-out half alone,
 the seed page's kind of spinner. The other half, with more of the kind ("seed_train"), trains, so the
 swap model has seen swaps of this kind but not these (`training.spinner.seed_half`; no training form
 holds a held-out swap, not even inside a longer one such as "key minister"). The reference tables are
@@ -110,7 +111,8 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
     emit("| dictionary | " + " | ".join(f"{r:.0%}" for r in RATES) + " |")
     emit("|---|" + "---:|" * len(RATES))
     for name in DICTIONARIES:
-        emit(f"| {name} | " + " | ".join(f"{share_above(s, cut):.1%}" if s else "–" for s in spun_scores[name]) + " |")
+        cells = [f"{share_above(s, cut):.1%}" if s else "–" for s in spun_scores[name]]
+        emit(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def main(argv: list[str] | None = None) -> int:

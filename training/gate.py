@@ -133,7 +133,7 @@ def gate_decision(current: Mapping[str, Any] | None, candidate: Mapping[str, Any
 
 def recall_at_ham_count(y_true: Sequence[int] | np.ndarray, scores: Sequence[float] | np.ndarray,
                         max_fp: int) -> float:
-    """Recall at the strictest cut that flags at most `max_fp` hams (a spam is caught when its score is above
+    """Recall at the lowest cut that flags at most `max_fp` hams (a spam is caught when its score is above
     the (max_fp+1)-th highest ham score; tied hams are never split, so ties can flag fewer)."""
     y = np.asarray(y_true).astype(int)
     s = np.asarray(scores, dtype=float)

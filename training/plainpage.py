@@ -5,8 +5,9 @@ Issue #3 measures spun articles "in a plain page with no link block and no resid
 but a title, an `<h1>` and paragraphs, scores them unspun and spun at 1.5 / 3.5 / 5 / 8% of words, and
 prints the flagged shares, at the model's threshold and above the cut that flags 1% of all the held-out
 texts of 150+ words in plain pages (the issue's limit for real articles alone in a plain page), where
-models compare at one false-positive rate. Reference tables are rebuilt without the held-out fold, as `make train`
-featurises its test split (`training.protocol.held_out_setup`); the swap model is the bundled one.
+models compare at one false-positive rate. Reference tables are rebuilt without the held-out fold, as
+`make train` featurises its test split (`training.protocol.held_out_setup`); the swap model is the
+bundled one.
 """
 from __future__ import annotations
 
