@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from model.signals import FEATURE_NAMES, metadata_mismatch
 from training import crossspin, farmpage, generalisation, plainpage
 from training.protocol import cut_flagging, share_above
 
@@ -55,8 +56,18 @@ def test_crossspin_verdicts_without_metadata_differ_only_by_the_metadata_compari
     with_meta, without_meta = crossspin.verdicts(detector, spun)
     assert with_meta.score == detector.score(spun).score
     assert "metadata_mismatch" in with_meta.fired and without_meta.score < with_meta.score
-    plain = fixture_bytes("farm_page.html")          # no metadata repeats its text: nothing to take away
-    assert [v.score for v in crossspin.verdicts(detector, plain)] == [detector.score(plain).score] * 2
+    # near miss: a page without a title, description or JSON-LD has no comparison to take away
+    bare = farm_body(fixture_bytes)
+    analysis = detector.analyse(bare)
+    assert [sig.reason for sig in analysis.signals if sig.name == "metadata_mismatch"] == ["no_metadata"]
+    assert all(analysis.vector[FEATURE_NAMES.index(n)] == 0.0 for n in metadata_mismatch.FEATURES)
+    assert [v.score for v in crossspin.verdicts(detector, bare)] == [detector.score(bare).score] * 2
+
+
+def farm_body(fixture_bytes) -> bytes:  # noqa: ANN001
+    """The farm fixture's <body> alone: its text and links without a <head>."""
+    html = fixture_bytes("farm_page.html").decode("utf-8")
+    return ("<html>" + html[html.index("<body"):]).encode("utf-8")
 
 
 def test_cut_flags_the_share_of_real_pages_asked_for() -> None:
