@@ -58,10 +58,10 @@ PREFIX_CHARS = 40 * MAX_TOKENS  # characters tokenised first: enough for MAX_TOK
 SWAP_EVIDENCE_PROB = 0.3      # token swap probability at which a span is listed as evidence
 SWAP_FIRE_PROB = 0.5          # ... and counted towards the signal firing (3+ spans, 0.6+ per 100 words:
                               # fired on 0.6% of held-out real pages and 51% of spun ones, eval set sample)
-SWAP_LLR_FIRE = 0.144         # swap_llr_0p3_per100 at which the signal fires on its own: the 99.8th percentile of
-                              # real pages' out-of-fold values (3,241 pages; make train 2026.11.29-100032
-                              # --save-features: 0.1443; 0.129 with 2026.11.29-085241's; 0.070 with the
-                              # narrow-scope swap models of 2026.11.29-070521 and -042011, 0.064 with -220645's)
+SWAP_LLR_FIRE = 0.177         # swap_llr_0p3_per100 at which the signal fires on its own: the 99.8th percentile of
+                              # real pages' out-of-fold values (3,241 pages; training.train --seed 7
+                              # --save-features, model 2026.11.29-150835: 0.1774; 0.144 with -100032's, 0.129 with -085241's;
+                              # 0.070 with the narrow-scope swap models of -070521 and -042011, 0.064 with -220645's)
 SWAP_WINDOW = 50              # tokens per window for the densest stretch of swaps
 SWAP_PRIOR = 0.107            # share of swaps among the tokens the swap model is fitted on (make train's mix of
                               # spin rates, narrow scope; `python -m training.tokenexp` prints it): its
