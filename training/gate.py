@@ -38,7 +38,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from training.threshold import confusion_at
+from training.threshold import confusion_at, cut_allowing
 
 RULE = "two-SE binomial noise margin"
 FPR_FLOOR = 0.001
@@ -137,13 +137,10 @@ def recall_at_ham_count(y_true: Sequence[int] | np.ndarray, scores: Sequence[flo
     the (max_fp+1)-th highest ham score; tied hams are never split, so ties can flag fewer)."""
     y = np.asarray(y_true).astype(int)
     s = np.asarray(scores, dtype=float)
-    hams = np.sort(s[y == 0])[::-1]
     spams = s[y == 1]
     if len(spams) == 0:
         return float("nan")
-    if max_fp >= len(hams):
-        return 1.0
-    return float(np.mean(spams > hams[max_fp]))
+    return float(np.mean(spams > cut_allowing(s[y == 0], max_fp)))
 
 
 def crossing(y_true: Sequence[int] | np.ndarray, current_scores: Sequence[float] | np.ndarray,

@@ -69,11 +69,12 @@ def cut_flagging(real_scores: Sequence[float], share: float) -> float:
     Two models scored at their own thresholds differ both in how many real pages they flag and in recall,
     and the protocols' few unspun pages cannot tell the first apart. Above this cut, on the same real pages,
     both flag the same share of them and only recall differs."""
+    from training.threshold import cut_allowing
+
     if not real_scores:
         raise ValueError("no real-page scores to place a cut on")
-    ranked = sorted(real_scores, reverse=True)
-    k = math.floor(share * len(ranked) + 1e-9)
-    return ranked[min(k, len(ranked) - 1)]
+    k = math.floor(share * len(real_scores) + 1e-9)
+    return cut_allowing(real_scores, min(k, len(real_scores) - 1))
 
 
 def share_above(scores: Sequence[float], cut: float) -> float:

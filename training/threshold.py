@@ -42,6 +42,14 @@ def fpr_upper_bound(fp: int, n: int, confidence: float = 0.95) -> float:
     return float(beta.ppf(1.0 - alpha / 2.0, fp + 1, n - fp))
 
 
+def cut_allowing(ham_scores: Sequence[float] | np.ndarray, max_fp: int) -> float:
+    """The score a page must exceed so that at most `max_fp` of `ham_scores` are flagged: the (max_fp+1)-th
+    highest (tied hams are never split, so ties can flag fewer); -inf when every ham may be flagged. Compares
+    models at one false-positive count (`training.gate.crossing`, `training.protocol.cut_flagging`)."""
+    ranked = np.sort(np.asarray(ham_scores, dtype=float))[::-1]
+    return float(ranked[max_fp]) if max_fp < len(ranked) else -math.inf
+
+
 def as_arrays(y_true: Sequence[int] | np.ndarray,
               scores: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Validate labels (0/1) and scores (finite) of equal length; return them as numpy arrays."""
