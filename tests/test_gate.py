@@ -49,7 +49,8 @@ def test_default_fpr_margin_is_two_standard_errors_of_current() -> None:
     ok = gate_decision(cur, metrics(0.010 + expected - 1e-4, 0.90))
     bad = gate_decision(cur, metrics(0.010 + expected + 1e-4, 0.90))
     assert ok.passed and ok.fpr_margin == pytest.approx(expected)
-    assert not bad.passed and bad.details == {"fpr_ok": False, "recall_ok": True, "comparable": True}
+    assert not bad.passed and bad.details == {"fpr_ok": False, "recall_ok": True, "comparable": True,
+                                              "dominates": False}
 
 
 def test_default_recall_margin_is_two_standard_errors_of_current() -> None:
@@ -384,9 +385,46 @@ def test_crossing_says_when_a_stricter_candidate_is_a_trade_off_not_a_regression
     cur, cand = _scored(y, current, 0.75), _scored(y, candidate, 0.65)
     assert (cur["fp"], cand["fp"]) == (2, 0) and (cur["recall"], cand["recall"]) == (0.6, 0.4)
     c = crossing(y, current, cur, candidate, cand)
-    assert c["current_recall_at_candidate_fp"] == 0.2 and c["candidate_recall_at_current_fp"] == 0.4
+    assert (c["candidate_recall_at_candidate_fp"], c["current_recall_at_candidate_fp"]) == (0.4, 0.2)   # ahead
+    assert (c["candidate_recall_at_current_fp"], c["current_recall_at_current_fp"]) == (0.4, 0.9)       # behind
     assert c["finding"] == "curves_cross"
-    assert not gate_decision(cur, cand, fpr_margin=0.001, recall_margin=0.05).passed   # the rule is unchanged
+    decision = gate_decision(cur, cand, fpr_margin=0.001, recall_margin=0.05, crossed=c)
+    assert not decision.passed and not decision.details["dominates"]   # a trade-off is not let through
+
+
+def test_a_stricter_candidate_ahead_at_both_operating_points_passes() -> None:
+    y = [0] * 6 + [1] * 10
+    current = [0.9, 0.8, 0.3, 0.2, 0.1, 0.0] + [0.95, 0.92, 0.88, 0.86, 0.84, 0.82, 0.5, 0.4, 0.35, 0.3]
+    # a better ranking at a stricter threshold: no false positive and 30% caught where the current model has
+    # 2 and 60%; at 0 false positives its curve catches 70% against 20%, at 2 it catches 80% against 90%...
+    candidate = [0.6, 0.5, 0.45, 0.2, 0.1, 0.0] + [0.99, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.55, 0.3, 0.1]
+    cur, cand = _scored(y, current, 0.75), _scored(y, candidate, 0.88)
+    assert (cur["fp"], cur["recall"], cand["fp"], cand["recall"]) == (2, 0.6, 0, 0.3)
+    c = crossing(y, current, cur, candidate, cand)
+    assert (c["candidate_recall_at_candidate_fp"], c["current_recall_at_candidate_fp"]) == (0.7, 0.2)
+    assert (c["candidate_recall_at_current_fp"], c["current_recall_at_current_fp"]) == (0.8, 0.9)
+    assert c["finding"] == "curves_cross"            # ...so not yet: 80% is below 90%
+    current[-4:] = [0.25, 0.2, 0.15, 0.1]           # the current model's tail is weaker: 60% at 2 false positives
+    c = crossing(y, current, cur, candidate, cand)
+    assert (c["candidate_recall_at_current_fp"], c["current_recall_at_current_fp"]) == (0.8, 0.6)
+    assert c["finding"] == "candidate_ahead_at_both_points"
+    decision = gate_decision(cur, cand, fpr_margin=0.001, recall_margin=0.05, crossed=c)
+    assert decision.passed and decision.details == {"fpr_ok": True, "recall_ok": False, "comparable": True,
+                                                    "dominates": True}
+    assert any(r.startswith("ok: ahead at both operating points") for r in decision.reasons)
+    # near misses: without the current model's scores the margins decide alone; over the FPR margin, refused
+    assert not gate_decision(cur, cand, fpr_margin=0.001, recall_margin=0.05).passed
+    looser = {**cand, "fpr": cur["fpr"] + 0.01}
+    assert not gate_decision(cur, looser, fpr_margin=0.001, recall_margin=0.05, crossed=c).passed
+
+
+def test_the_same_model_at_a_stricter_threshold_is_level_not_ahead() -> None:
+    y = [0] * 6 + [1] * 10
+    scores = [0.9, 0.8, 0.3, 0.2, 0.1, 0.0] + [0.95, 0.92, 0.88, 0.86, 0.84, 0.82, 0.5, 0.4, 0.35, 0.3]
+    cur, stricter = _scored(y, scores, 0.75), _scored(y, scores, 0.91)
+    c = crossing(y, scores, cur, scores, stricter)
+    assert c["finding"] == "candidate_level_at_both_points"
+    assert not gate_decision(cur, stricter, fpr_margin=0.001, recall_margin=0.05, crossed=c).passed
 
 
 def test_crossing_of_a_dominated_or_dominating_candidate() -> None:

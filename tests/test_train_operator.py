@@ -96,7 +96,8 @@ def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, m
     refused = json.loads(next((tmp_path / "reports2").glob("*/model_card.json")).read_text())
     crossed = refused["gate"]["crossing"]          # behind where it operates and where the current one does
     assert crossed["finding"] == "candidate_behind_at_both_points"
-    assert crossed["candidate_recall_at_current_fp"] < refused["gate"]["current"]["recall"]
+    assert crossed["candidate_recall_at_current_fp"] < crossed["current_recall_at_current_fp"]
+    assert crossed["candidate_recall_at_candidate_fp"] <= crossed["current_recall_at_candidate_fp"]  # both 100% there
     assert "candidate behind at both points" in capsys.readouterr().out
 
 

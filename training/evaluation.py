@@ -109,7 +109,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
         else:
             print(f"[gate] the current model cannot score here ({exc}); comparing with the figures its card "
                   f"recorded on this eval set", flush=True)
-    decision = gate_decision(current, candidate)
+    decision = gate_decision(current, candidate, crossed=crossed)
     card = {
         "name": "unspun", "version": version, "created": now.isoformat(), "seed": args.seed,
         "format": bundle["format"], "data": data_summary, "libraries": versions,
@@ -126,7 +126,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     (out / "model_card.json").write_text(json.dumps(card, indent=2, sort_keys=True, default=float) + "\n")
     print(decision.table_markdown, flush=True)
     if crossed is not None:
-        print("[gate] " + crossing_line(crossed, current, candidate), flush=True)
+        print("[gate] " + crossing_line(crossed), flush=True)
     if not decision.passed and not args.force:
         print("[gate] REFUSED: " + "; ".join(decision.reasons) + f". Current model left unchanged. "
               f"Candidate report in {out}. FORCE=1 overrides.", file=sys.stderr)
