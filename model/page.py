@@ -523,6 +523,7 @@ def _walk(root) -> tuple[list[Block], list[BoilerRoot], int, int, bool]:
 
 
 WRAPPER_SHARE = 0.5     # boilerplate names holding this share of a page's content name a wrapper
+COMMENTS_FALLBACK_WORDS = 150   # a main text shorter than this takes in the page's comment sections
 
 
 def _clear_misnamed_wrappers(page: Page) -> bool:
@@ -571,11 +572,31 @@ def _clear_misnamed_wrappers(page: Page) -> bool:
     return cleared
 
 
+def _in_comments_only(page: Page, block: Block) -> bool:
+    """The block is boilerplate only because it sits in a comment section (every boilerplate element around it
+    is named as comments, replies or discussion)."""
+    r = block.root
+    if r < 0:
+        return False
+    while r >= 0:
+        root = page.roots[r]
+        if not root.cleared and not any(P.COMMENT_NAMES.search(t) for t in root.tokens):
+            return False
+        r = root.parent
+    return True
+
+
 def _select_main(page: Page) -> None:
     """Mark main-text blocks: long, few links, outside boilerplate; headings and short lines between them."""
     blocks = page.blocks
     good = [(not b.boiler) and b.words >= MAIN_MIN_WORDS and b.link_density <= MAIN_MAX_LINK_DENSITY
             for b in blocks]
+    if sum(b.words for b, g in zip(blocks, good) if g) < COMMENTS_FALLBACK_WORDS:
+        with_comments = [g or (b.boiler and b.words >= MAIN_MIN_WORDS and b.link_density <= MAIN_MAX_LINK_DENSITY
+                               and _in_comments_only(page, b)) for b, g in zip(blocks, good)]
+        if with_comments != good:
+            good = with_comments
+            page.reasons.append("comments_as_main_text")
     if not any(good):   # no clear article: fall back to any low-link text outside boilerplate
         good = [(not b.boiler) and b.words >= 3 and b.link_density < 0.5 for b in blocks]
     if not any(good):

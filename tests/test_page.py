@@ -1,4 +1,4 @@
-from model.page import parse_page
+from model.page import COMMENTS_FALLBACK_WORDS, parse_page
 
 
 def test_main_text_excludes_navigation_and_footer(fixture_bytes):
@@ -201,9 +201,29 @@ def test_content_spread_over_many_widget_elements_is_kept():
     assert page.main_text.count("ferry fares") == 5
 
 
-def test_a_long_comment_section_stays_boilerplate():  # near miss: most words, but comments
-    comment = ("<p>I was at the meeting and I think the councillors were right about the ferry fares, but "
-               "the lighting scheme is far too expensive for a town of this size.</p>")
-    page = parse_page("<body><div>" + _PARAGRAPH + '</div><div id="comments">' + comment * 8 + "</div></body>")
-    assert "ferry fares" in page.main_text
+_COMMENT = ("<p>I was at the meeting and I think the councillors were right about the ferry fares, but "
+            "the lighting scheme is far too expensive for a town of this size.</p>")
+
+
+def test_a_long_comment_section_stays_boilerplate_beside_an_article():  # near miss: most words, but comments
+    page = parse_page("<body><div>" + _PARAGRAPH * 6 + '</div><div id="comments">' + _COMMENT * 8 + "</div></body>")
+    assert "ferry fares" in page.main_text and len(page.main_text.split()) >= COMMENTS_FALLBACK_WORDS
     assert "I was at the meeting" not in page.main_text
+    assert "comments_as_main_text" not in page.reasons
+
+
+def test_a_short_main_text_takes_in_the_comment_section():
+    page = parse_page("<body><div>" + _PARAGRAPH + '</div><div id="comments">' + _COMMENT * 8 + "</div></body>")
+    assert page.main_text.startswith("The council approved")
+    assert page.main_text.count("I was at the meeting") == 8
+    assert "comments_as_main_text" in page.reasons
+
+
+def test_a_short_main_text_does_not_take_in_other_boilerplate():  # near miss: a sidebar is not comments
+    page = parse_page("<body><div>" + _PARAGRAPH + '</div><div class="sidebar"><p>Subscribe to the weekly '
+                      "newsletter for more council and harbour stories from our town</p></div>"
+                      '<div id="comments"><nav><p>' + "Older comments and newer comments from readers " * 3 +
+                      "</p></nav></div></body>")
+    assert "Subscribe" not in page.main_text
+    assert "Older comments" not in page.main_text          # a menu inside the comment section stays out
+    assert "comments_as_main_text" not in page.reasons
