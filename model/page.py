@@ -164,22 +164,36 @@ _BOILER_NAMES_MAX_KEY = 200             # longer strings are not kept
 
 
 def _boiler_tokens_of(node, tag: str) -> tuple[str, ...]:
-    """What makes an element (of tag name `tag`) boilerplate: ("<tag>",) for a boilerplate tag, else the
-    tokens of its class/id/role names that name boilerplate (see _boiler_tokens); () when it is not."""
+    """What makes an element (of tag name `tag`) boilerplate: ("<tag>",) for a boilerplate tag, CONSENT_TOKEN for
+    a consent notice (patterns.CONSENT_NAMES in its class, id or aria-label), else the tokens of its
+    class/id/role names that name boilerplate (see _boiler_tokens); () when it is not."""
     if tag in P.BOILERPLATE_TAGS:
         return ("<" + tag + ">",)
     attrs = node.attributes
     if not attrs:
         return ()
+    label = attrs.get("aria-label")
+    if label and P.CONSENT_NAMES.search(label):
+        return (CONSENT_TOKEN,)
     names = (attrs.get("class") or "") + " " + (attrs.get("id") or "") + " " + (attrs.get("role") or "")
     tokens = _BOILER_NAMES.get(names)
     if tokens is None:
-        tokens = _boiler_tokens(names) if _names_are_boiler(names) else ()
+        tokens = _name_tokens(names)
         if len(names) <= _BOILER_NAMES_MAX_KEY:
             if len(_BOILER_NAMES) >= _BOILER_NAMES_MAX:
                 _BOILER_NAMES.clear()
             _BOILER_NAMES[names] = tokens
     return tokens
+
+
+CONSENT_TOKEN = "<consent>"   # the BoilerRoot token of a consent notice
+
+
+def _name_tokens(names: str) -> tuple[str, ...]:
+    """_boiler_tokens_of for class/id/role names: a consent notice, boilerplate tokens, or ()."""
+    if P.CONSENT_NAMES.search(P.WP_TAXONOMY_CLASS.sub(" ", names) if P.WP_POST_CLASS.search(names) else names):
+        return (CONSENT_TOKEN,)
+    return _boiler_tokens(names) if _names_are_boiler(names) else ()
 
 
 def _boiler_tokens(names: str) -> tuple[str, ...]:
@@ -533,14 +547,15 @@ def _clear_misnamed_wrappers(page: Page) -> bool:
     article element, themes put "has-sidebar" or "header-full-width" on the page wrapper, Elementor
     puts every paragraph in an "elementor-widget-container". A boilerplate token (or tag) whose elements
     hold WRAPPER_SHARE or more of the words of the page's content-like blocks (jusText's long, low-link
-    blocks; comment sections left out) names a wrapper on this page, not boilerplate; an element named
-    only by such tokens is not boilerplate (readability's unlikely-candidate names meet the same problem
-    with its "okMaybeItsACandidate" exception). Comment sections stay boilerplate. Link-heavy blocks stay
+    blocks; comment sections and consent notices left out) names a wrapper on this page, not boilerplate; an
+    element named only by such tokens is not boilerplate (readability's unlikely-candidate names meet the same
+    problem with its "okMaybeItsACandidate" exception). Comment sections and consent notices stay
+    boilerplate: on a page whose article is not found they can hold most of its words. Link-heavy blocks stay
     out of the main text anyway by their link density. Whether anything was un-marked."""
     roots = page.roots
     if not roots:
         return False
-    in_comments = [any(P.COMMENT_NAMES.search(t) for t in r.tokens) for r in roots]
+    stays_boiler = [CONSENT_TOKEN in r.tokens or any(P.COMMENT_NAMES.search(t) for t in r.tokens) for r in roots]
     held: dict[str, int] = {}
     total = 0
     for block in page.blocks:
@@ -548,12 +563,12 @@ def _clear_misnamed_wrappers(page: Page) -> bool:
             continue
         tokens: set[str] = set()
         r = block.root
-        comment = False
+        left_out = False
         while r >= 0:
-            comment = comment or in_comments[r]
+            left_out = left_out or stays_boiler[r]
             tokens.update(roots[r].tokens)
             r = roots[r].parent
-        if comment:
+        if left_out:
             continue
         total += block.words
         for t in tokens:
@@ -561,7 +576,7 @@ def _clear_misnamed_wrappers(page: Page) -> bool:
     wrappers = {t for t, w in held.items() if total and w >= WRAPPER_SHARE * total}
     cleared = False
     for r, root in enumerate(roots):
-        if root.tokens and not in_comments[r] and wrappers.issuperset(root.tokens):
+        if root.tokens and not stays_boiler[r] and wrappers.issuperset(root.tokens):
             root.cleared = cleared = True
     if cleared:
         for block in page.blocks:

@@ -18,6 +18,14 @@ WP_POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|status-publish|type-post)(?:\s|$)
 WP_TAXONOMY_CLASS = re.compile(r"(?:^|\s)(?:tag|category)-\S*", re.I)
 # Comment sections: boilerplate even when they hold most of a page's words (model/page.py)
 COMMENT_NAMES = re.compile(r"(?:^|[\s_-])(?:comments?|replies|discussion|disqus)(?:$|[\s_-])", re.I)
+# Cookie and privacy consent notices (CMP banners and dialogs: OneTrust, Cookiebot, Complianz, GDPR plugins),
+# by class, id or aria-label, also glued into other words ("CybotCookiebotDialog",
+# "cookiepreferences_popup"): boilerplate that is never a misnamed wrapper, even where it holds most of a
+# page's words (model/page.py). "cookie" alone is not enough (a recipe site's "cookie-recipes").
+CONSENT_NAMES = re.compile(
+    r"cookies?[-_\s]?(?:accept|alert|banner|bar|bot|box|compliance|consent|container|dialog|info|law|message|modal|"
+    r"notice|notif|overlay|policy|popup|pref|prompt|settings|warning|window|wrap)|consent|gdpr|onetrust|cmplz|"
+    r"(?:^|[\s_-])ot-sdk|(?:^|[\s_-])cc-(?:window|banner)", re.I)
 BOILERPLATE_TAGS = frozenset({"nav", "footer", "aside", "header", "menu"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
                        "canvas", "video", "audio", "select", "button", "head", "title", "meta", "link"})

@@ -1,3 +1,5 @@
+import pytest
+
 from model.page import COMMENTS_FALLBACK_WORDS, parse_page
 
 
@@ -227,3 +229,34 @@ def test_a_short_main_text_does_not_take_in_other_boilerplate():  # near miss: a
     assert "Subscribe" not in page.main_text
     assert "Older comments" not in page.main_text          # a menu inside the comment section stays out
     assert "comments_as_main_text" not in page.reasons
+
+
+_NOTICE = ("<p>We use cookies and similar technologies to give you the best experience on our site, to measure "
+           "traffic and to show you personalised content. By continuing to browse you accept our use of cookies.</p>")
+
+
+@pytest.mark.parametrize("wrapper", [
+    '<div id="onetrust-banner-sdk" class="otFlat">{}</div>',
+    '<div id="CybotCookiebotDialog" class="CybotEdge">{}</div>',            # glued into another word
+    '<div class="cookiepreferences_popup">{}</div>',
+    '<section role="dialog" aria-label="Cookie preferences">{}</section>',  # by its aria-label only
+    '<div class="moove-gdpr-info-bar-container">{}</div>',
+])
+def test_a_consent_notice_is_boilerplate(wrapper: str):
+    page = parse_page("<body>" + wrapper.format(_NOTICE) + "<div>" + _PARAGRAPH * 6 + "</div></body>")
+    assert "ferry fares" in page.main_text
+    assert "cookies" not in page.main_text
+
+
+def test_a_consent_notice_holding_most_words_is_not_taken_for_a_wrapper():
+    page = parse_page('<body><div class="cookie-notice">' + _NOTICE * 6 + "</div><div>" + _PARAGRAPH + "</div></body>")
+    assert page.main_text.startswith("The council approved") and "cookies" not in page.main_text
+
+
+def test_cookie_in_a_name_without_consent_words_is_not_a_notice():  # near misses: a recipe site's names
+    recipes = "<p>Cream the butter and sugar, fold in the flour and bake the cookies for twelve minutes until golden.</p>"
+    page = parse_page('<body><div class="cookie-recipes">' + recipes * 4 + "</div></body>")
+    assert page.main_text.count("bake the cookies") == 4
+    article = ('<article class="post-7 post type-post status-publish hentry category-cookies tag-consent">'
+               + recipes * 4 + "</article>")
+    assert parse_page("<body>" + article + "</body>").main_text.count("bake the cookies") == 4
