@@ -28,8 +28,8 @@ FPR margin whose recall at its threshold falls short of the recall margin, but w
 false-positive counts catches at least as much as the current model's and more at one of them. Its lower
 recall comes from a stricter threshold, not a worse ranking; refusing it kept the worse model
 (2026.11.29-153149 against -150835, session 12, on the default set: 84.9 against 69.8% at the candidate's
-0 false positives, 86.0 against 84.4% at the current model's 3). Without the current model's scores (`recorded_figures`) there is no crossing, and the two
-margins decide alone.
+0 false positives, 86.0 against 84.4% at the current model's 3). Without the current model's scores
+(`recorded_figures`) there is no crossing, and the two margins decide alone.
 
 `promote_atomically` then installs the candidate's files. See its docstring for why the order is safe.
 """
@@ -136,12 +136,11 @@ def gate_decision(current: Mapping[str, Any] | None, candidate: Mapping[str, Any
     rec_ok = candidate["recall"] >= current["recall"] - rm - 1e-12
     reasons.append(f"{'ok' if rec_ok else 'FAILED'}: candidate recall {_pct(candidate['recall'])} "
                    f"{'>=' if rec_ok else '<'} current {_pct(current['recall'])} - margin {_pct(rm)} ({how})")
-    dominates = bool(ok and fpr_ok and not rec_ok and crossed is not None
-                     and crossed["finding"] == "candidate_ahead_at_both_points")
-    if dominates:
-        assert crossed is not None
-        reasons.append(f"ok: {DOMINANCE_RULE}: " + crossing_line(crossed) + " Its lower recall is a stricter "
-                       f"threshold, not a worse model")
+    dominates = False
+    if ok and fpr_ok and not rec_ok and crossed is not None and crossed["finding"] == "candidate_ahead_at_both_points":
+        dominates = True
+        reasons.append(f"ok: {DOMINANCE_RULE}: {crossing_line(crossed)} Its lower recall is a stricter threshold, "
+                       "not a worse model")
     passed = ok and fpr_ok and (rec_ok or dominates)
     return GateDecision(passed, reasons, _table(current, candidate, fm, rm), fm, rm,
                         details={"fpr_ok": fpr_ok, "recall_ok": rec_ok, "comparable": ok, "dominates": dominates})
