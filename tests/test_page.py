@@ -256,8 +256,9 @@ def test_a_consent_notice_holding_most_words_is_not_taken_for_a_wrapper():
 def test_cookie_in_a_name_without_consent_words_is_not_a_notice():  # near misses: a recipe site's names
     recipes = ("<p>Cream the butter and sugar, fold in the flour and bake the cookies for twelve minutes until "
                "golden.</p>")
-    page = parse_page('<body><div class="cookie-recipes">' + recipes * 4 + "</div></body>")
-    assert page.main_text.count("bake the cookies") == 4
+    page = parse_page("<body><div>" + _PARAGRAPH + '</div><div class="cookie-recipes">' + recipes * 4 + "</div></body>")
+    assert page.main_text.count("bake the cookies") == 4     # a wrapper of most words, not a notice
     article = ('<article class="post-7 post type-post status-publish hentry category-cookies tag-consent">'
                + recipes * 4 + "</article>")
-    assert parse_page("<body>" + article + "</body>").main_text.count("bake the cookies") == 4
+    page = parse_page("<body><div>" + _PARAGRAPH + "</div>" + article + "</body>")
+    assert page.main_text.count("bake the cookies") == 4
