@@ -96,6 +96,11 @@ class BoilerRoot:
     tokens: tuple[str, ...]           # what makes it boilerplate: "<tag>" or its boilerplate name tokens
     cleared: bool = False             # judged a misnamed wrapper of the content (see _clear_misnamed_wrappers)
 
+    @property
+    def comments(self) -> bool:
+        """A comment section (patterns.COMMENT_NAMES in one of its tokens)."""
+        return any(P.COMMENT_NAMES.search(t) for t in self.tokens)
+
 
 class _Acc:
     __slots__ = ("parts", "link_chars", "links", "tag", "boiler", "heading")
@@ -555,7 +560,7 @@ def _clear_misnamed_wrappers(page: Page) -> bool:
     roots = page.roots
     if not roots:
         return False
-    stays_boiler = [CONSENT_TOKEN in r.tokens or any(P.COMMENT_NAMES.search(t) for t in r.tokens) for r in roots]
+    stays_boiler = [CONSENT_TOKEN in r.tokens or r.comments for r in roots]
     held: dict[str, int] = {}
     total = 0
     for block in page.blocks:
@@ -595,7 +600,7 @@ def _in_comments_only(page: Page, block: Block) -> bool:
         return False
     while r >= 0:
         root = page.roots[r]
-        if not root.cleared and not any(P.COMMENT_NAMES.search(t) for t in root.tokens):
+        if not root.cleared and not root.comments:
             return False
         r = root.parent
     return True
@@ -604,11 +609,11 @@ def _in_comments_only(page: Page, block: Block) -> bool:
 def _select_main(page: Page) -> None:
     """Mark main-text blocks: long, few links, outside boilerplate; headings and short lines between them."""
     blocks = page.blocks
-    good = [(not b.boiler) and b.words >= MAIN_MIN_WORDS and b.link_density <= MAIN_MAX_LINK_DENSITY
-            for b in blocks]
+    long_low_link = [b.words >= MAIN_MIN_WORDS and b.link_density <= MAIN_MAX_LINK_DENSITY for b in blocks]
+    good = [ok and not b.boiler for b, ok in zip(blocks, long_low_link)]
     if sum(b.words for b, g in zip(blocks, good) if g) < COMMENTS_FALLBACK_WORDS:
-        with_comments = [g or (b.boiler and b.words >= MAIN_MIN_WORDS and b.link_density <= MAIN_MAX_LINK_DENSITY
-                               and _in_comments_only(page, b)) for b, g in zip(blocks, good)]
+        with_comments = [g or (ok and b.boiler and _in_comments_only(page, b))
+                         for b, g, ok in zip(blocks, good, long_low_link)]
         if with_comments != good:
             good = with_comments
             page.reasons.append("comments_as_main_text")
