@@ -108,6 +108,23 @@ def _member(sorted_keys: np.ndarray, query: np.ndarray) -> np.ndarray:
     return sorted_keys[pos] == query
 
 
+def _first_max(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Index of the first largest value of each group, groups in ascending order: the element that
+    `np.lexsort((-values, group))` puts first in each group, without the sort (the two lexsorts of
+    `token_scores` took 3.5 ms of the 34 ms pass on the bench text). `values` must hold no NaN."""
+    if len(group) == 0:
+        return np.zeros(0, np.int64)
+    order = None
+    if np.any(group[1:] < group[:-1]):                  # `candidates` gives them sorted; others in a stable order
+        order = np.argsort(group, kind="stable")
+        group, values = group[order], values[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    top = np.maximum.reduceat(values, starts)
+    hit = np.flatnonzero(values == np.repeat(top, np.diff(np.r_[starts, len(group)])))
+    first = hit[np.r_[True, group[hit[1:]] != group[hit[:-1]]]]
+    return first if order is None else order[first]
+
+
 class TextStats(NamedTuple):
     """Reference look-ups every part of the pass needs, made once per text."""
 
@@ -176,7 +193,6 @@ def token_scores(tok: Tokens, tables: ReferenceTables, stats: TextStats,
         key_lo, key_ro = pair_keys(h[li], o), pair_keys(o, h[ri])
         sup_lo, sup_ro = tables.support(key_lo), tables.support(key_ro)
         has_l, has_r = left_ok[qi], right_ok[last]
-        own = (has_l & _member(doc_pairs, key_lo)).astype(np.float64) + (has_r & _member(doc_pairs, key_ro))
         left = np.where(has_l, _side_gain(sup_lo, sup_pair[qi], z_o, z_w, zipf[li]), 0.0)
         right = np.where(has_r, _side_gain(sup_ro, sup_pair[ri], z_o, z_w, zipf[ri]), 0.0)
         total = left + right
@@ -184,18 +200,16 @@ def token_scores(tok: Tokens, tables: ReferenceTables, stats: TextStats,
         r_r = np.where(has_r, _side_ratio(sup_ro, sup_pair[ri], z_o, z_w), 0.0)
         ratio = r_l + r_r
         weaker = np.where(has_l & has_r, np.minimum(r_l, r_r), ratio)
-        by_ratio = np.lexsort((-ratio, qi))
-        rq, rr, rw, ro = qi[by_ratio], ratio[by_ratio], weaker[by_ratio], own[by_ratio]
-        head = np.r_[True, rq[1:] != rq[:-1]]
-        rq, rr, rw, ro = rq[head], rr[head], rw[head], ro[head]
-        up = rr > ratio_best[rq]
-        ratio_best[rq[up]] = rr[up]
-        ratio_min[rq[up]] = rw[up]
-        in_doc[rq[up]] = ro[up]
-        order = np.lexsort((-total, qi))              # per token, best candidate first
-        qs, ts, os_ = qi[order], total[order], oi[order]
-        first = np.r_[True, qs[1:] != qs[:-1]]
-        qs, ts, os_ = qs[first], ts[first], os_[first]
+        head = _first_max(qi, ratio)                   # per token, the candidate that fits the context best
+        head = head[ratio[head] > ratio_best[qi[head]]]
+        rq = qi[head]
+        ratio_best[rq] = ratio[head]
+        ratio_min[rq] = weaker[head]
+        # whether the text has the original's pairs itself, asked only for those candidates
+        in_doc[rq] = ((has_l[head] & _member(doc_pairs, key_lo[head])).astype(np.float64)
+                      + (has_r[head] & _member(doc_pairs, key_ro[head])))
+        first = _first_max(qi, total)                  # per token, the best candidate by the score
+        qs, ts, os_ = qi[first], total[first], oi[first]
         better = ts > best[qs]
         best[qs[better]] = ts[better]
         best_o[qs[better]] = os_[better]
