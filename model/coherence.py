@@ -64,7 +64,7 @@ def coherence_matrix(hashes: np.ndarray, tables: ReferenceTables, which: np.ndar
     slot[which] = np.arange(len(which))
     asked = slot[qi] >= 0
     qi, oi = slot[qi[asked]], oi[asked]                            # still ascending: `which` is
-    o_rows = tables.vector_rows(tables.orig_hashes_[oi]) if len(oi) else np.zeros(0, np.int64)
+    o_rows = tables.orig_vector_rows()[oi]
     ok = o_rows >= 0
     qi = qi[ok]
     fit = np.where(mine_has, np.einsum("ij,ij->i", mine, topic), np.nan)

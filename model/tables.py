@@ -25,7 +25,7 @@ and the two big sorted key arrays (pairs, triples) as their low 16 bits and a co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -37,6 +37,7 @@ _TRIPLE_INDEX_LOAD = 1.5    # the triples' index: 3.2M keys, asked about only by
                             # a page: 274 MB, against 233 MB without triples
 _MAX_RUN = 64               # keys this far from their home slot are not hash-like: keep the binary search
 _CACHE = "_index_cache"     # instance attribute holding the derived indexes (not a dataclass field)
+_DERIVED = "_derived_cache"  # ... and the look-ups of the candidate originals (`_derived`)
 _SPLIT_FIELDS = ("pair_keys_", "tri_keys_")   # sorted uint32 keys pickled as `_split16`
 _SPLIT_TAG = "split16"
 
@@ -177,6 +178,7 @@ class ReferenceTables:
         their layout and bytes."""
         state = dict(self.__dict__)
         state.pop(_CACHE, None)
+        state.pop(_DERIVED, None)
         for name in _SPLIT_FIELDS:
             keys = state.get(name)
             if isinstance(keys, np.ndarray) and keys.dtype == np.uint32 and bool(np.all(keys[1:] >= keys[:-1])):
@@ -254,6 +256,8 @@ class ReferenceTables:
         self.candidates(probe, phrase=True)
         self.vector_rows(probe)
         self.vectors()
+        self.orig_zipf()
+        self.orig_vector_rows()
 
     def vectors(self) -> np.ndarray:
         """`vec_` as float32, converted once (stored as float16 to halve the artifact)."""
@@ -262,6 +266,25 @@ class ReferenceTables:
         if entry is None or entry[0] is not self.vec_:
             entry = cache["vectors32"] = (self.vec_, self.vec_.astype(np.float32))
         return entry[1]
+
+    def _derived(self, name: str, sources: tuple[np.ndarray, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
+        """`make()`, computed once and cached on the instance until one of the `sources` fields is replaced."""
+        cache = self.__dict__.setdefault(_DERIVED, {})
+        entry = cache.get(name)
+        if entry is None or len(entry[0]) != len(sources) or any(a is not b for a, b in zip(entry[0], sources)):
+            entry = cache[name] = (sources, make())
+        return entry[1]
+
+    def orig_zipf(self) -> np.ndarray:
+        """`zipf` of each candidate original (`orig_hashes_`), looked up once rather than for the ~15k
+        candidates of every 3,000-word text."""
+        return self._derived("orig_zipf", (self.orig_hashes_, self.zipf_keys_, self.zipf_vals_),
+                             lambda: self.zipf(self.orig_hashes_))
+
+    def orig_vector_rows(self) -> np.ndarray:
+        """`vector_rows` of each candidate original (`orig_hashes_`), looked up once (see `orig_zipf`)."""
+        return self._derived("orig_vector_rows", (self.orig_hashes_, self.vec_keys_),
+                             lambda: self.vector_rows(self.orig_hashes_))
 
     def vector_rows(self, hashes: np.ndarray) -> np.ndarray:
         """Row of `vec_` for each word hash, -1 for words without a vector."""

@@ -180,12 +180,13 @@ def token_scores(tok: Tokens, tables: ReferenceTables, stats: TextStats,
     right_ok = np.zeros(n, bool)
     right_ok[:-1] = tok.joined[1:]
     doc_pairs = np.unique(pair[1:][tok.joined[1:]])  # the text's own joined pairs
+    orig_zipf = tables.orig_zipf()
 
     def score_candidates(qi: np.ndarray, oi: np.ndarray, width: int) -> None:
         if len(qi) == 0:
             return
         o = tables.orig_hashes_[oi]
-        z_o = tables.zipf(o)
+        z_o = orig_zipf[oi]
         last = np.minimum(qi + width - 1, n - 1)     # last token of the spun form
         z_w = np.minimum(zipf[qi], zipf[last]) if width == 2 else zipf[qi]
         li = np.maximum(qi - 1, 0)
@@ -278,7 +279,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None =
     length = (tok.ends - tok.starts).astype(np.float64)
     capital_mid = tok.capital & left_ok
     # a spinner picks a rarer synonym: how much more common the best original is than the word
-    z_best = np.where(best_o >= 0, tables.zipf(tables.orig_hashes_[np.maximum(best_o, 0)]), zipf)
+    z_best = np.where(best_o >= 0, tables.orig_zipf()[np.maximum(best_o, 0)], zipf)
     gap = z_best - zipf
     # unseen joined pairs among the four around the token (spun words come with two)
     unseen_pair = (sup_pair == 0).astype(np.float64)
