@@ -31,7 +31,7 @@ import numpy as np
 from model import coherence, triples
 from model import patterns as P
 from model.tables import ReferenceTables
-from model.tokens import Tokens, pair_keys, tokenize
+from model.tokens import NUM, Tokens, pair_keys, tokenize
 from model.verdict import Evidence, Signal
 
 NAME = "spun_phrases"
@@ -274,8 +274,8 @@ def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None =
     cands = tables.candidates(h)                    # one-word candidate originals, shared with coherence
     gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables, stats, cands)
     words = tok.words
-    func = np.fromiter((w in P.FUNCTION_WORDS for w in words), bool, n)
-    is_num = np.fromiter((w == "<num>" for w in words), bool, n)
+    func = np.fromiter(map(P.FUNCTION_WORDS.__contains__, words), bool, n)   # no generator: 1.5x faster
+    is_num = np.fromiter(map(NUM.__eq__, words), bool, n)
     length = (tok.ends - tok.starts).astype(np.float64)
     capital_mid = tok.capital & left_ok
     # a spinner picks a rarer synonym: how much more common the best original is than the word
@@ -409,7 +409,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     scores = X[:, TOKEN_FEATURES.index("inv_gain")].astype(np.float64)
     prob = swap_probabilities(X, token_model) if token_model is not None else None
     zipf = stats.zipf
-    alpha = np.array([w != "<num>" for w in tok.words])
+    alpha = X[:, TOKEN_FEATURES.index("is_num")] == 0      # words that are not numbers (not a loop over them again)
     per100 = 100.0 / n
     strong = scores >= STRONG
     weak = scores >= WEAK
