@@ -45,7 +45,7 @@ def coherence_matrix(hashes: np.ndarray, tables: ReferenceTables, which: np.ndar
     """(len(hashes), len(FEATURES)) float32 matrix of the features above for the tokens `which`
     (ascending indices; all by default; the others stay NaN). All NaN when the tables have no vectors.
     The centroid always uses every token of the text. `candidates`: `tables.candidates(hashes)`, when
-    the caller has them already."""
+    the caller has them already (those of each word's first occurrence are used for all of them)."""
     n = len(hashes)
     out = np.full((n, len(FEATURES)), np.nan, dtype=np.float32)
     which = np.arange(n) if which is None else np.asarray(which, dtype=np.int64)
@@ -55,21 +55,30 @@ def coherence_matrix(hashes: np.ndarray, tables: ReferenceTables, which: np.ndar
     rows = tables.vector_rows(hashes)
     has = rows >= 0
     total = vecs[rows[has]].sum(axis=0)
-    mine = np.zeros((len(which), vecs.shape[1]), dtype=np.float32)
-    mine_has = has[which]
-    mine[mine_has] = vecs[rows[which][mine_has]]
+    # A token's values depend on its word only (its vector, the centroid without it, its candidates): they
+    # are computed once per distinct word asked about, numbered in order of first occurrence so that the
+    # candidates of those first occurrences stay in ascending order (about half the rows on real texts).
+    _, first, word_of = np.unique(hashes[which], return_index=True, return_inverse=True)
+    by_first = np.argsort(first)
+    number = np.empty(len(first), dtype=np.int64)
+    number[by_first] = np.arange(len(first))
+    word_of = number[word_of.ravel()]
+    first_tok = which[first[by_first]]                             # ascending
+    mine = np.zeros((len(first_tok), vecs.shape[1]), dtype=np.float32)
+    mine_has = has[first_tok]
+    mine[mine_has] = vecs[rows[first_tok][mine_has]]
     topic = _unit_rows(total[None, :] - mine)                      # the other words of the text
     qi, oi = tables.candidates(hashes) if candidates is None else candidates
     slot = np.full(n, -1, dtype=np.int64)
-    slot[which] = np.arange(len(which))
+    slot[first_tok] = np.arange(len(first_tok))
     asked = slot[qi] >= 0
-    qi, oi = slot[qi[asked]], oi[asked]                            # still ascending: `which` is
+    qi, oi = slot[qi[asked]], oi[asked]                            # still ascending: `first_tok` is
     o_rows = tables.orig_vector_rows()[oi]
     ok = o_rows >= 0
     qi = qi[ok]
     fit = np.where(mine_has, np.einsum("ij,ij->i", mine, topic), np.nan)
-    best = _best_per_query(qi, np.einsum("ij,ij->i", vecs[o_rows[ok]], topic[qi]), len(which))
-    out[which, 0] = fit
-    out[which, 1] = best - fit
-    out[which, 2] = best
+    best = _best_per_query(qi, np.einsum("ij,ij->i", vecs[o_rows[ok]], topic[qi]), len(first_tok))
+    out[which, 0] = fit[word_of]
+    out[which, 1] = (best - fit)[word_of]
+    out[which, 2] = best[word_of]
     return out
