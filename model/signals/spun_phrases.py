@@ -54,7 +54,11 @@ WEAK = 1.5
 COMMON_ZIPF = 4.0             # "common word": at least 10 per million (Zipf 4)
 MIN_TOKENS = 20
 MAX_TOKENS = 3000             # tokens analysed at most per page (bounded time on huge pages)
-PREFIX_CHARS = 40 * MAX_TOKENS  # characters tokenised first: enough for MAX_TOKENS words of ordinary text
+PREFIX_CHARS = 40 * MAX_TOKENS  # characters tokenised when the first prefix holds too few tokens
+FIRST_PREFIX_CHARS = 8 * MAX_TOKENS   # characters tokenised first: English main texts have 6.0 per token (median;
+                              # 7.3 at the 99th percentile) and 164 of 164 over MAX_TOKENS tokens in a sample of 1,500
+                              # corpus pages had enough in this prefix (a 5,000-word text is tokenised up to 24k
+                              # characters rather than its 27.5k)
 SWAP_EVIDENCE_PROB = 0.3      # token swap probability at which a span is listed as evidence
 SWAP_FIRE_PROB = 0.5          # ... and counted towards the signal firing (3+ spans, 0.6+ per 100 words:
                               # fired on 0.6% of held-out real pages and 51% of spun ones, eval set sample)
@@ -356,11 +360,14 @@ def _per_type_max(values: np.ndarray, hashes: np.ndarray) -> np.ndarray:
 
 def _tokenize_prefix(text: str) -> Tokens:
     """Tokens of `text`, or of a prefix of it that still holds more than MAX_TOKENS of them (all the
-    caller keeps): a 200k-character page is not tokenised whole to keep its first 3,000 words. The
+    caller keeps): a 200k-character page is not tokenised whole to keep its first 3,000 words. A short
+    prefix is tried first, then a longer one (texts of long tokens), then the whole text. The
     tokens before the cut are those of the whole text, since the cut falls after the start of a later
     token."""
-    head = text[:PREFIX_CHARS]
-    if len(head) < len(text):
+    for size in (FIRST_PREFIX_CHARS, PREFIX_CHARS):
+        head = text[:size]
+        if len(head) == len(text):
+            break
         tok = tokenize(head)
         if len(tok) > MAX_TOKENS:
             return tok
