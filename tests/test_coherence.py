@@ -98,3 +98,14 @@ def test_tables_pickled_without_vectors_load_with_none() -> None:
     assert loaded.vec_.size == 0 and len(loaded.vector_rows(np.array([1, 2], np.uint32))) == 2
     assert np.isnan(C.coherence_matrix(tokenize(MATHS_SPUN).hashes, loaded)).all()
     assert pickle.loads(pickle.dumps(_tables())).vec_.shape == (len(VECTORS), 3)
+
+
+def test_repeated_words_get_the_values_of_their_first_occurrence() -> None:
+    tables = _tables()
+    text = MATHS_SPUN + " The compound conjugate and the complex matrix. " + MATHS_SPUN
+    tok = tokenize(text)
+    whole = C.coherence_matrix(tok.hashes, tables)
+    one_at_a_time = np.vstack([C.coherence_matrix(tok.hashes, tables, np.array([i]))[i] for i in range(len(tok))])
+    assert np.array_equal(whole, one_at_a_time, equal_nan=True)
+    rows = [i for i, w in enumerate(tok.words) if w == "compound"]
+    assert len(rows) == 3 and all(np.array_equal(whole[rows[0]], whole[i], equal_nan=True) for i in rows)

@@ -262,3 +262,37 @@ def test_swap_llr_uses_the_prior_the_token_model_recorded():
     model.swap_prior_ = 0.03                        # fewer swaps among the wider scope's tokens
     assert S.swap_llr(np.array([0.03]), 0.003, S.prior_of(model))[0] == pytest.approx(0.0, abs=1e-9)
     assert S.swap_llr(np.array([0.03]), 0.003)[0] < 0.0   # the same probability under the old prior is evidence against
+
+
+def _first_max_by_sorting(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """What `_first_max` replaces: the element `np.lexsort((-values, group))` puts first in each group."""
+    order = np.lexsort((-values, group))
+    g = group[order]
+    return order[np.r_[True, g[1:] != g[:-1]]] if len(g) else np.zeros(0, np.int64)
+
+
+@pytest.mark.parametrize("sorted_groups", [True, False])
+def test_first_max_picks_what_the_two_sorts_picked(sorted_groups: bool) -> None:
+    rng = np.random.default_rng(21)
+    for _ in range(200):
+        n = int(rng.integers(0, 40))
+        group = np.sort(rng.integers(0, 8, n)) if sorted_groups else rng.integers(0, 8, n)
+        values = rng.integers(-2, 3, n).astype(np.float64)      # few distinct values: many ties
+        values[values == 0] = -0.0 if rng.random() < 0.5 else 0.0
+        assert np.array_equal(S._first_max(group, values), _first_max_by_sorting(group, values))
+
+
+def test_first_max_takes_the_first_of_tied_maxima() -> None:
+    group = np.array([0, 0, 0, 2, 2])
+    assert S._first_max(group, np.array([1.0, 3.0, 3.0, 5.0, 5.0])).tolist() == [1, 3]
+    assert S._first_max(np.array([2, 0, 2, 0]), np.array([1.0, 1.0, 4.0, 1.0])).tolist() == [1, 2]   # unsorted
+
+
+def test_a_text_of_long_tokens_is_cut_after_the_longer_prefix() -> None:
+    word = "internationalisation "                 # 21 characters a token: the first prefix holds too few
+    text = word * (S.PREFIX_CHARS // len(word) + 100)
+    assert len(tokenize(text[:S.FIRST_PREFIX_CHARS])) < S.MAX_TOKENS
+    assert S.MAX_TOKENS < len(S._tokenize_prefix(text)) < len(tokenize(text))     # the second prefix, not whole
+    kept, tok = S.analysed_text(text)
+    assert len(tok) == S.MAX_TOKENS and tok.words == tokenize(text).words[:S.MAX_TOKENS]
+    assert kept == text[: int(tokenize(text).starts[S.MAX_TOKENS])]
