@@ -9,6 +9,7 @@ import pytest
 
 from model.signals import FEATURE_NAMES, metadata_mismatch
 from training import crossspin, farmpage, generalisation, plainpage
+from training.compare import load_scores
 from training.protocol import cut_flagging, share_above
 
 PERCENT = re.compile(r"^\d{1,3}\.\d%")
@@ -48,6 +49,12 @@ def test_writes_all_three_protocols_beside_the_report(shared, detector, tmp_path
         assert [r[1] for r in rows] == list(farmpage.VARIANTS)
         assert all(PERCENT.match(c) for r in rows for c in r[2:])
     assert "legitimate pages flagged: " in text and "real articles flagged: " in text
+    scores = load_scores(tmp_path / detector.version)          # every score behind the first two tables
+    assert len(scores["real_pages"]) == len(scores["plain_real"]) == 12
+    assert set(scores["in_place"]) <= {f"{d} {r}" for d in crossspin.DICTIONARIES for r in crossspin.RATES}
+    assert all(len(cell) <= 2 for cell in scores["in_place"].values())
+    assert set(scores["plain"]) == {f"{d} {r}" for d in plainpage.DICTIONARIES for r in plainpage.RATES}
+    assert all(len(cell) == 2 for cell in scores["plain"].values())
 
 
 def test_crossspin_verdicts_without_metadata_differ_only_by_the_metadata_comparison(detector, fixture_bytes,

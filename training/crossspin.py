@@ -50,10 +50,12 @@ def verdicts(det: Any, html: bytes) -> tuple[Any, Any]:
 
 
 def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callable[[str], None],
-                    real_pages: int | None = None) -> None:
+                    real_pages: int | None = None, record: dict[str, Any] | None = None) -> None:
     """Emit the protocol's lines (Markdown): the unspun pages flagged, recall per dictionary and rate at the
     model's threshold, then the same spins' recall above the cut that flags `REAL_PAGE_SHARE` of the
-    held-out fold's real pages (all of them, every language, or a seeded sample of `real_pages`)."""
+    held-out fold's real pages (all of them, every language, or a seeded sample of `real_pages`). `record`
+    gets every score by page: "real_pages" {path: score} and "in_place" {"<dictionary> <rate>": {path:
+    score}}, for paired comparisons of two models (`training.compare`)."""
     from training.corpus import load_corpus, read_html, read_main_text
     from training.dataset import fold_of
     from training.frozen import FOLDS, HELD_OUT_FOLD
@@ -69,10 +71,10 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
     for p in corpus:
         text = read_main_text(p)
         if text and len(text.split()) >= 150:
-            chosen.append((read_html(p), text))
+            chosen.append((read_html(p), text, p.rel_path))
         if len(chosen) >= pages:
             break
-    unspun = [verdicts(det, html) for html, _ in chosen]
+    unspun = [verdicts(det, html) for html, _, _ in chosen]
     hams = sum(v.is_spam for v, _ in unspun)
     bare = sum(v.is_spam for _, v in unspun)
     emit(f"{len(chosen)} real pages of the held-out fold; flagged unspun: {hams} ({hams / len(chosen):.1%}); "
@@ -80,6 +82,10 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
     reference = held_pages if real_pages is None else \
         random.Random(seed + 1).sample(held_pages, min(real_pages, len(held_pages)))
     real_scores = [det.score(read_html(p)).score for p in reference]
+    in_place: dict[str, dict[str, float]] = {}
+    if record is not None:
+        record["real_pages"] = {p.rel_path: s for p, s in zip(reference, real_scores)}
+        record["in_place"] = in_place
     cut = cut_flagging(real_scores, REAL_PAGE_SHARE)
     at_threshold = sum(s >= det.threshold for s in real_scores)
     emit(f"All {len(reference)} real pages of the held-out fold (every language): flagged at the threshold "
@@ -94,12 +100,13 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
         for rate in RATES:
             hit = bare = 0
             scores: list[float] = []
-            for html, text in chosen:
+            for html, text, path in chosen:
                 res = spin_in_place(html, text, spinner, rate, rng)
                 if res is None or res.changes == 0:
                     continue
                 with_meta, without_meta = verdicts(det, res.html)
                 scores.append(with_meta.score)
+                in_place.setdefault(f"{name} {rate}", {})[path] = with_meta.score
                 hit += with_meta.is_spam
                 bare += without_meta.is_spam
             n = len(scores)

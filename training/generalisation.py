@@ -14,12 +14,16 @@ The first two also give recall above a common cut: the score that flags the issu
 (0.5% of the held-out fold's real pages; 1% of its texts alone in plain pages). The tables at the model's
 own threshold say what the service would do; two models with different thresholds are compared only
 above the common cut, where both flag the same real pages' share (`training.protocol.cut_flagging`).
+Every score of those two goes to `generalisation_scores.json.gz` beside the tables, for a paired
+comparison of two models on the same spun pages (`python -m training.compare`).
 
 `make train` runs it after promoting a model trained on ../shared; about 6 minutes on 2 cores (one used).
 """
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import os
 import time
 from pathlib import Path
@@ -27,6 +31,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
+SCORES_NAME = "generalisation_scores.json.gz"   # every score behind the first two protocols' tables
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,15 +71,19 @@ def main(argv: list[str] | None = None) -> int:
     emit("\"private\" and \"seed\" (the held-out half of the hand-written swaps, the part of \"private\" that is not "
          "thesaurus pairs) are never used in training; the other half, with more of the kind, is (\"seed_train\"). "
          "Reference tables are rebuilt without the held-out fold here and below.\n")
-    crossspin_table(det, shared, args.inplace_pages, args.seed, emit, args.real_pages)
+    record: dict = {"version": det.version, "threshold": det.threshold}
+    crossspin_table(det, shared, args.inplace_pages, args.seed, emit, args.real_pages, record)
     emit(f"\n## Plain pages ({args.plain_pages} held-out texts as a title and paragraphs)\n")
-    plainpage_table(det, test[: args.plain_pages], shared, emit, plain_reference(held, args.real_pages, args.seed))
+    plainpage_table(det, test[: args.plain_pages], shared, emit, plain_reference(held, args.real_pages, args.seed),
+                    record)
     emit(f"\n## Farm pages in held-out layouts ({args.farm_pages} held-out texts)\n")
     farmpage_table(det, held, test[: args.farm_pages], shared, args.seed, emit)
     emit(f"\n({time.time() - t0:.0f} s)")
     out = args.reports / det.version
     out.mkdir(parents=True, exist_ok=True)
     (out / "generalisation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with gzip.open(out / SCORES_NAME, "wt", encoding="utf-8") as f:
+        json.dump(record, f, sort_keys=True)
     print(f"[generalisation] wrote {out / 'generalisation.md'}")
     return 0
 

@@ -31,11 +31,12 @@ def plain_page(title: str, text: str) -> str:
 
 
 def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str], None],
-                    reference: list[Any] | None = None) -> None:
+                    reference: list[Any] | None = None, record: dict[str, Any] | None = None) -> None:
     """Emit the protocol's lines (Markdown) for the held-out texts `test` (see `training.protocol.held_out_setup`):
     the flagged shares at the model's threshold, then above the cut that flags `PLAIN_ARTICLE_SHARE` of the
-    real articles in `reference` (held-out texts in plain pages; default `test`)."""
-    from training.protocol import PLAIN_ARTICLE_SHARE, cut_flagging, share_above
+    real articles in `reference` (held-out texts in plain pages; default `test`). `record` gets every score
+    by text: "plain_real" {id: score} and "plain" {"<dictionary> <rate>": {id: score}} (`training.compare`)."""
+    from training.protocol import PLAIN_ARTICLE_SHARE, cut_flagging, doc_id, share_above
     from training.spinner import SPINNER_DICTIONARIES
 
     def title_of(d) -> str:  # noqa: ANN001
@@ -47,6 +48,10 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
          f"{flagged} ({flagged / len(test):.1%})")
     reference = test if reference is None else reference
     real_scores = [det.score(plain_page(title_of(d), d.text)).score for d in reference]
+    plain: dict[str, dict[str, float]] = {}
+    if record is not None:
+        record["plain_real"] = {doc_id(d): s for d, s in zip(reference, real_scores)}
+        record["plain"] = plain
     cut = cut_flagging(real_scores, PLAIN_ARTICLE_SHARE)
     at_threshold = sum(s >= thr for s in real_scores)
     emit(f"All {len(reference)} held-out texts of 150+ words in plain pages: flagged at the threshold ({thr:.3f}): "
@@ -63,6 +68,7 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
             for d in test:
                 spun = spinner.spin_many([p for p in d.text.split("\n") if p.strip()], rate, rng)
                 scores.append(det.score(plain_page(title_of(d), "\n".join(r.text for r in spun))).score)
+                plain.setdefault(f"{name} {rate}", {})[doc_id(d)] = scores[-1]
             spun_scores.setdefault(name, []).append(scores)
         emit(f"| {name} | " + " | ".join(f"{sum(s >= thr for s in c) / len(c):.1%}" for c in spun_scores[name]) + " |")
     emit(f"\nThe same spun articles above the cut that flags {PLAIN_ARTICLE_SHARE:.0%} of the real articles "

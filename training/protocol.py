@@ -77,6 +77,11 @@ def cut_flagging(real_scores: Sequence[float], share: float) -> float:
     return cut_allowing(real_scores, min(k, len(real_scores) - 1))
 
 
+def doc_id(doc: Any) -> str:
+    """A held-out text's name in recorded scores: its corpus page's path, or its BBC article's group."""
+    return doc.page.rel_path if doc.page is not None else doc.group
+
+
 def share_above(scores: Sequence[float], cut: float) -> float:
     """The share of `scores` strictly above `cut` (0.0 for none)."""
     return sum(s > cut for s in scores) / len(scores) if scores else 0.0

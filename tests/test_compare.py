@@ -1,0 +1,64 @@
+"""Paired comparison of two models' generalisation scores (training/compare.py): each model above its own
+common cut, discordant pages counted per dictionary and tested with the exact sign test."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from training import compare
+from training.generalisation import SCORES_NAME
+
+REAL = {f"real/{i}": i / 1000 for i in range(400)}       # 400 real pages: the 0.5% cut lets the top 2 through
+
+
+def _record(version: str, flagged: set[int], real: dict[str, float] = REAL, scale=lambda s: s) -> dict:
+    """Scores of 20 spun pages per cell of two dictionaries, the pages in `flagged` well above the cut."""
+    spun = {f"{name} 0.03": {f"page/{i}": scale(0.99 if i in flagged else 0.1) for i in range(20)}
+            for name in ("moby", "seed")}
+    return {"version": version, "threshold": 0.9, "real_pages": {k: scale(v) for k, v in real.items()},
+            "in_place": spun, "plain_real": {k: scale(v) for k, v in real.items()}, "plain": spun}
+
+
+def test_pages_only_one_model_flags_are_counted_and_tested() -> None:
+    a, b = _record("A", set(range(5))), _record("B", set(range(10)))
+    counts = compare.paired_counts(a, b, "in_place", "real_pages", 0.005)
+    assert counts == {"moby": (20, 5, 0, 5), "seed": (20, 5, 0, 5)}
+    assert compare.sign_test(0, 10) == pytest.approx(2 * 0.5 ** 10)
+
+
+def test_the_same_flags_give_no_discordant_pages() -> None:
+    a = _record("A", {1, 2, 3})
+    counts = compare.paired_counts(a, _record("B", {1, 2, 3}), "in_place", "real_pages", 0.005)
+    assert all(row[2] == row[3] == 0 for row in counts.values()) and compare.sign_test(0, 0) == 1.0
+
+
+def test_each_model_flags_above_its_own_cut() -> None:
+    # B's scores are A's squared: other numbers, the same ranking, so the same pages above each one's cut
+    a, b = _record("A", {1, 2}), _record("B", {1, 2}, scale=lambda s: s * s)
+    assert all(row[2] == row[3] == 0 for row in compare.paired_counts(a, b, "in_place", "real_pages", 0.005).values())
+    # near miss: with A's cut applied to B's squared scores the comparison would not be fair
+    real_b = {k: v * v for k, v in REAL.items()}
+    assert compare.cut_flagging(list(real_b.values()), 0.005) != compare.cut_flagging(list(REAL.values()), 0.005)
+
+
+def test_pages_scored_by_one_model_only_are_left_out() -> None:
+    a, b = _record("A", set()), _record("B", {0})
+    del b["in_place"]["seed 0.03"]["page/0"]
+    del a["in_place"]["moby 0.03"]["page/0"]
+    counts = compare.paired_counts(a, b, "in_place", "real_pages", 0.005)
+    assert counts["moby"] == (19, 0, 0, 0) and counts["seed"] == (19, 0, 0, 0)
+
+
+def test_cli_prints_both_protocols_and_refuses_missing_scores(tmp_path: Path, capsys) -> None:
+    for version, flagged in (("A", set(range(4))), ("B", set(range(12)))):
+        (tmp_path / version).mkdir()
+        with gzip.open(tmp_path / version / SCORES_NAME, "wt", encoding="utf-8") as f:
+            json.dump(_record(version, flagged), f)
+    assert compare.main([str(tmp_path / "A"), str(tmp_path / "B")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("| all | 40 | 8 | 0 | 16 |") == 2 and "in place" in out and "plain pages" in out
+    assert compare.main([str(tmp_path / "A"), str(tmp_path / "missing")]) == 2
+    assert "run `python -m training.generalisation` for both models first" in capsys.readouterr().out
