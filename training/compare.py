@@ -7,7 +7,9 @@ so their scores pair up page by page: what counts is how many spun pages one mod
 does not. Each model flags above its own common cut (the score that flags 0.5% of the held-out fold's
 real pages in place, 1% of its texts in plain pages; `training.protocol.cut_flagging`), so both flag the
 same share of real pages and only recall differs. The discordant pages are tested with the exact sign
-test (McNemar's exact test): under "no difference" each is equally likely to go either way.
+test (McNemar's exact test): under "no difference" each is equally likely to go either way. The cuts are
+taken as given: a handful of real pages place each one, and that uncertainty is not in the p-value, which
+says whether the two models disagree on the spun pages more one way than the other at these cuts.
 
 REPORT_A and REPORT_B are `reports/<version>` directories holding `generalisation_scores.json.gz`
 (`python -m training.generalisation` writes it). Prints a Markdown table per protocol: per dictionary and
