@@ -19,3 +19,27 @@ def test_saved_features_keep_every_row_with_what_it_is(tmp_path):
     assert list(got["kind"]) == ["ham", "inplace_spun"] and list(got["dictionary"]) == ["", "moby"]
     assert np.isnan(got["spin_rate"][0]) and got["spin_rate"][1] == 0.035
     assert list(got["folds"]) == [0, 3] and list(got["y"]) == [0, 1]
+
+
+def test_each_token_training_text_is_spun_several_times(monkeypatch):
+    import random
+
+    from tablekit import small_tables
+    from training import train
+    from training.dataset import TRAIN_DICTIONARIES, SourceDoc
+    from training.spinner import Spinner
+
+    text = " ".join(["The council said the new plan for the harbour would bring jobs to the town."] * 6)
+    docs = [SourceDoc(group=f"g{i}", fold=0, title="", text=text) for i in range(3)]
+    spinner = Spinner({"council": ["assembly"], "harbour": ["port"]}, name="tiny")
+    spinners = {name: spinner for name in TRAIN_DICTIONARIES}
+    tables = {0: small_tables({"assembly": ["council"], "port": ["harbour"]})}
+
+    def rows(spins: int) -> int:
+        monkeypatch.setattr(train, "TOKEN_SPINS_PER_TEXT", spins)
+        xs, ys = train.token_training_data(docs, tables, spinners, random.Random(3))[0]
+        assert len(xs) == len(ys)
+        return len(xs)
+
+    assert rows(train.TOKEN_SPINS_PER_TEXT) == 3 * train.TOKEN_SPINS_PER_TEXT == 6
+    assert rows(1) == 3                                 # near miss: one spin a text, as before session 14
