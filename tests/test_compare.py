@@ -62,3 +62,15 @@ def test_cli_prints_both_protocols_and_refuses_missing_scores(tmp_path: Path, ca
     assert out.count("| all | 40 | 8 | 0 | 16 |") == 2 and "in place" in out and "plain pages" in out
     assert compare.main([str(tmp_path / "A"), str(tmp_path / "missing")]) == 2
     assert "run `python -m training.generalisation` for both models first" in capsys.readouterr().out
+
+
+def test_cli_refuses_a_record_without_the_real_scores_its_cut_needs(tmp_path: Path, capsys) -> None:
+    record = _record("A", {1})
+    del record["real_pages"]
+    for version, rec in (("A", record), ("B", _record("B", {1}))):
+        (tmp_path / version).mkdir()
+        with gzip.open(tmp_path / version / SCORES_NAME, "wt", encoding="utf-8") as f:
+            json.dump(rec, f)
+    assert compare.main([str(tmp_path / "A"), str(tmp_path / "B")]) == 2
+    assert "no 'real_pages' ones to place the cut on" in capsys.readouterr().out
+    assert compare.main([str(tmp_path / "B"), str(tmp_path / "B")]) == 0     # near miss: a whole record

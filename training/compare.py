@@ -60,10 +60,17 @@ def paired_counts(a: dict[str, Any], b: dict[str, Any], spun_key: str, real_key:
 
 
 def load_scores(report_dir: Path) -> dict[str, Any]:
-    """The recorded scores of one model's generalisation run."""
+    """The recorded scores of one model's generalisation run; ValueError when they are not such a record
+    (no version, or a protocol's spun scores without the real ones its cut is placed on)."""
     path = Path(report_dir) / SCORES_NAME
     with gzip.open(path, "rt", encoding="utf-8") as f:
-        return json.load(f)
+        record = json.load(f)
+    if not isinstance(record, dict) or "version" not in record:
+        raise ValueError(f"{path} is not a generalisation scores record")
+    for _, spun_key, real_key, _ in PROTOCOLS:
+        if spun_key in record and not record.get(real_key):
+            raise ValueError(f"{path} has {spun_key!r} scores but no {real_key!r} ones to place the cut on")
+    return record
 
 
 def compare_table(a: dict[str, Any], b: dict[str, Any], emit: Callable[[str], None]) -> None:
