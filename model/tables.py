@@ -37,7 +37,8 @@ _TRIPLE_INDEX_LOAD = 1.5    # the triples' index: 3.2M keys, asked about only by
                             # a page: 274 MB, against 233 MB without triples
 _MAX_RUN = 64               # keys this far from their home slot are not hash-like: keep the binary search
 _CACHE = "_index_cache"     # instance attribute holding the derived indexes (not a dataclass field)
-_DERIVED = "_derived_cache"  # ... and the look-ups of the candidate originals (`_derived`)
+_DERIVED = "_derived_cache"  # ... and arrays computed from the fields once (`_derived`): float32 vectors, the
+                             # candidate originals' look-ups
 _SPLIT_FIELDS = ("pair_keys_", "tri_keys_")   # sorted uint32 keys pickled as `_split16`
 _SPLIT_TAG = "split16"
 
@@ -261,17 +262,13 @@ class ReferenceTables:
 
     def vectors(self) -> np.ndarray:
         """`vec_` as float32, converted once (stored as float16 to halve the artifact)."""
-        cache = self.__dict__.setdefault(_CACHE, {})
-        entry = cache.get("vectors32")
-        if entry is None or entry[0] is not self.vec_:
-            entry = cache["vectors32"] = (self.vec_, self.vec_.astype(np.float32))
-        return entry[1]
+        return self._derived("vectors32", (self.vec_,), lambda: self.vec_.astype(np.float32))
 
     def _derived(self, name: str, sources: tuple[np.ndarray, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
         """`make()`, computed once and cached on the instance until one of the `sources` fields is replaced."""
         cache = self.__dict__.setdefault(_DERIVED, {})
         entry = cache.get(name)
-        if entry is None or len(entry[0]) != len(sources) or any(a is not b for a, b in zip(entry[0], sources)):
+        if entry is None or any(a is not b for a, b in zip(entry[0], sources)):
             entry = cache[name] = (sources, make())
         return entry[1]
 
