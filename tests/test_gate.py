@@ -478,3 +478,24 @@ def test_re_recorded_figures_keep_the_ones_they_replace(tmp_path: Path) -> None:
     assert gate_part["replaced"] == [{"figures": old, "replaced_on": "2026-11-29",
                                       "why": f"re-measured with reference tables {GATE_TABLES}"}]
     assert gate.recorded_figures(tmp_path, "abc", GATE_TABLES)["recall"] == 0.808
+
+
+def test_rewriting_the_set_never_leaves_a_partial_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two `make train` runs build the same cached set at once: a page being rewritten must stay whole for the
+    # other run's reader, so each file goes to a temp name and is renamed over the old one
+    write_evalset(tmp_path, items())
+    real_replace, renamed = os.replace, []
+
+    def fails_on_the_second_page(src: str, dst: str) -> None:
+        renamed.append(dst)
+        if len(renamed) == 2:
+            raise OSError("disk full (injected)")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", fails_on_the_second_page)
+    with pytest.raises(OSError, match="injected"):
+        write_evalset(tmp_path, items(), overwrite=True)
+    monkeypatch.undo()
+    assert Path(renamed[1]).parent.name == "pages"
+    assert len(load_evalset(tmp_path)) == 3          # the page whose rewrite failed is still the whole old one
+    assert [p.name for p in tmp_path.rglob("*.tmp")] == []

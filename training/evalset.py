@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,26 @@ def _record(it: LabelledPage) -> dict[str, Any]:
     return rec
 
 
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temp file renamed over it, so that a reader sees the old file or the
+    whole new one, never a part: two `make train` runs in one checkout build the same cached set at once,
+    and one read a page the other had just truncated (an empty page failing verification)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _gzipped(html: bytes) -> bytes:
+    """`html` gzipped with mtime 0 and no file name in the header: the same page always gives the same bytes."""
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
+        gz.write(html)
+    return buf.getvalue()
+
+
 def write_evalset(dir: Path, items: list[LabelledPage], *, overwrite: bool = False) -> Path:
     """Write pages + manifest + digest into `dir`; return the path of MANIFEST.sha256.
 
@@ -77,16 +99,13 @@ def write_evalset(dir: Path, items: list[LabelledPage], *, overwrite: bool = Fal
         if stale.name[: -len(".html.gz")] not in shas:
             stale.unlink()
     for it in items:
-        target = dir / PAGES / f"{it.sha256}.html.gz"
-        # mtime=0 and no file name in the header: the same page always gives the same .gz bytes.
-        with open(target, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-            gz.write(it.html)
+        _write_atomically(dir / PAGES / f"{it.sha256}.html.gz", _gzipped(it.html))
     lines = [json.dumps(_record(it), sort_keys=True, ensure_ascii=False) for it in sorted(items, key=lambda i: i.id)]
     manifest = ("\n".join(lines) + "\n").encode("utf-8")
-    (dir / MANIFEST).write_bytes(manifest)
+    _write_atomically(dir / MANIFEST, manifest)
     digest = hashlib.sha256(manifest).hexdigest()
     out = dir / DIGEST_FILE
-    out.write_text(f"{digest}  {MANIFEST}\n", encoding="ascii")
+    _write_atomically(out, f"{digest}  {MANIFEST}\n".encode("ascii"))
     return out
 
 
