@@ -216,6 +216,18 @@ def test_two_doubtful_swaps_do_not_fire(tables):  # near miss: the same words, e
     assert not any(ev.detail == "swap_likelihood_ratio" for ev in signal.evidence)
 
 
+def test_the_likelihood_ratio_rule_fires_at_the_cut_the_swap_model_recorded(tables):
+    text = "The key reporters told the capital, a main deal was near." + BODY
+    model = _SwapModelOn(text, {"key", "main"}, tables, 0.6)     # the doubtful swaps above: under SWAP_LLR_FIRE
+    llr = S.compute(text, tables, token_model=model)[0]["swap_llr_0p3_per100"]
+    assert 0 < llr < S.SWAP_LLR_FIRE
+    model.swap_llr_fire_ = llr * 0.9          # a swap model whose real pages' ratios run lower (make train sets it)
+    signal = S.compute(text, tables, token_model=model)[1]
+    assert signal.fired and signal.reason == "swap_likelihood_ratio"
+    model.swap_llr_fire_ = llr * 1.1          # near miss: a cut just above this text
+    assert not S.compute(text, tables, token_model=model)[1].fired
+
+
 def _token_rows(**columns: list[float]) -> np.ndarray:
     """Token-feature rows with every pair seen (support 3) and the named columns set."""
     n = len(next(iter(columns.values())))

@@ -43,3 +43,19 @@ def test_each_token_training_text_is_spun_several_times(monkeypatch):
 
     assert rows(train.TOKEN_SPINS_PER_TEXT) == 3 * train.TOKEN_SPINS_PER_TEXT == 6
     assert rows(1) == 3                                 # near miss: one spin a text, as before session 14
+
+
+def test_the_likelihood_ratio_cut_is_the_real_hams_high_quantile():
+    from model.signals.spun_phrases import SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE
+    from training.train import llr_fire_cut
+
+    col = FEATURE_NAMES.index("swap_llr_0p3_per100")
+    X = np.zeros((1003, len(FEATURE_NAMES)))
+    X[:1000, col] = np.linspace(-1.0, 1.0, 1000)     # the real hams of the training folds
+    X[1000, col] = np.nan                             # a ham with too little English text has no ratio
+    X[1001:, col] = 50.0                              # spams (or test-fold hams): not counted
+    real_hams = np.r_[np.ones(1001, bool), np.zeros(2, bool)]
+    cut = llr_fire_cut(X, real_hams)
+    assert cut == np.quantile(np.linspace(-1.0, 1.0, 1000), SWAP_LLR_FIRE_QUANTILE)
+    assert (X[:1000, col] >= cut).sum() == 2          # 0.2% of them reach it
+    assert llr_fire_cut(X, np.r_[np.zeros(1000, bool), True, False, False]) == SWAP_LLR_FIRE   # near miss: none has one

@@ -28,8 +28,10 @@ from model.artifact import FORMAT_VERSION
 from model.detector import DEFAULT_MODEL_DIR
 from model.features import analyse_page
 from model.signals import FEATURE_NAMES
-from model.signals.spun_phrases import TOKEN_FEATURES, TOKEN_SCOPE, candidate_mask, token_matrix
+from model.signals.spun_phrases import (SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE, TOKEN_FEATURES, TOKEN_SCOPE,
+                                        candidate_mask, token_matrix)
 from model.tokens import tokenize
+from training.evaluation import threshold_rows
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "data-cache"
@@ -197,11 +199,23 @@ def train_default(args) -> int:
     y = np.array([s.label for s in samples])
     folds = np.array([s.fold for s in samples])
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
+    token_all.swap_llr_fire_ = llr_fire_cut(X, threshold_rows([s.kind for s in samples], y, folds != K - 1) & (y == 0))
+    print(f"[train] spun_phrases fires on its own at a swap log-likelihood ratio of {token_all.swap_llr_fire_:.4f} "
+          f"per 100 words", flush=True)
     return finish(args, samples, X, y, folds, tables_all, token_all, t0, K,
                   data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
                                                                        for s in samples)).hexdigest()})
+
+
+def llr_fire_cut(X: np.ndarray, real_hams: np.ndarray) -> float:
+    """The swap_llr_0p3_per100 at which `spun_phrases` fires on its own with the swap models trained here:
+    SWAP_LLR_FIRE_QUANTILE of the real hams' out-of-fold values (pages with too little English text have
+    none); SWAP_LLR_FIRE when no ham has one."""
+    values = X[real_hams, FEATURE_NAMES.index("swap_llr_0p3_per100")]
+    values = values[np.isfinite(values)]
+    return float(np.quantile(values, SWAP_LLR_FIRE_QUANTILE)) if len(values) else SWAP_LLR_FIRE
 
 
 def save_features(path: Path, samples, X: np.ndarray, y: np.ndarray, folds: np.ndarray) -> None:

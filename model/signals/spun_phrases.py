@@ -62,10 +62,12 @@ FIRST_PREFIX_CHARS = 8 * MAX_TOKENS   # characters tokenised first: English main
 SWAP_EVIDENCE_PROB = 0.3      # token swap probability at which a span is listed as evidence
 SWAP_FIRE_PROB = 0.5          # ... and counted towards the signal firing (3+ spans, 0.6+ per 100 words:
                               # fired on 0.6% of held-out real pages and 51% of spun ones, eval set sample)
-SWAP_LLR_FIRE = 0.177         # swap_llr_0p3_per100 at which the signal fires on its own: the 99.8th percentile of
-                              # real pages' out-of-fold values (3,241 pages; training.train --seed 7
-                              # --save-features, model 2026.11.29-150835: 0.1774; 0.144 with -100032's, 0.129 with -085241's;
-                              # 0.070 with the narrow-scope swap models of -070521 and -042011, 0.064 with -220645's)
+SWAP_LLR_FIRE_QUANTILE = 0.998   # swap_llr_0p3_per100 at which the signal fires on its own: this quantile of the
+                              # real pages' out-of-fold values, which `make train` records on the swap model
+                              # (`swap_llr_fire_`, `llr_fire_of`) ...
+SWAP_LLR_FIRE = 0.177         # ... and the cut for swap models that do not record theirs: model 2026.11.29-150835's
+                              # (3,241 pages, training.train --seed 7 --save-features: 0.1774; 0.144 with -100032's,
+                              # 0.129 with -085241's; 0.070 with the narrow-scope swap models of -070521 and -042011)
 SWAP_WINDOW = 50              # tokens per window for the densest stretch of swaps
 SWAP_PRIOR = 0.107            # share of swaps among the tokens the swap model is fitted on (make train's mix of
                               # spin rates, narrow scope; `python -m training.tokenexp` prints it): its
@@ -340,6 +342,12 @@ def prior_of(token_model) -> float:  # noqa: ANN001 (a fitted classifier)
     return float(getattr(token_model, "swap_prior_", SWAP_PRIOR))
 
 
+def llr_fire_of(token_model) -> float:  # noqa: ANN001 (a fitted classifier)
+    """The swap_llr_0p3_per100 at which `spun_phrases` fires on its own with `token_model` (SWAP_LLR_FIRE for
+    models that do not record theirs): the cut moves with the swap model, whose probabilities it sums."""
+    return float(getattr(token_model, "swap_llr_fire_", SWAP_LLR_FIRE))
+
+
 def swap_llr(prob: np.ndarray, rate: float, prior: float = SWAP_PRIOR) -> np.ndarray:
     """Per token, log(1 - r + r * LR): its term in the log-likelihood ratio of "a share `rate` of the words
     are swaps" against "none", LR being the token's swap likelihood ratio (posterior odds of `prob` over
@@ -526,10 +534,11 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     fired = (n_swaps >= 3 and density >= 0.6) or bool(half)
     reason = "swapped_synonyms" if fired else "few_swaps"
     llr = feats["swap_llr_0p3_per100"]
-    if prob is not None and llr >= SWAP_LLR_FIRE:    # many weak suspicions that add up (see `swap_llr`)
+    llr_fire = llr_fire_of(token_model)
+    if prob is not None and llr >= llr_fire:    # many weak suspicions that add up (see `swap_llr`)
         evidence.append(Evidence(text=f"log-likelihood ratio {llr:+.3f} per 100 words that 0.3% of the words are "
                                       f"swaps rather than none", detail="swap_likelihood_ratio"))
-        strength = max(strength, 1.0 - math.exp(-llr / SWAP_LLR_FIRE))
+        strength = max(strength, 1.0 - math.exp(-llr / llr_fire))
         reason = reason if fired else "swap_likelihood_ratio"
         fired = True
     evidence.sort(key=lambda ev: ev.start if ev.start is not None else 0)
