@@ -74,3 +74,29 @@ def test_cli_refuses_a_record_without_the_real_scores_its_cut_needs(tmp_path: Pa
     assert compare.main([str(tmp_path / "A"), str(tmp_path / "B")]) == 2
     assert "no 'real_pages' ones to place the cut on" in capsys.readouterr().out
     assert compare.main([str(tmp_path / "B"), str(tmp_path / "B")]) == 0     # near miss: a whole record
+
+
+def test_averaged_scores_are_the_mean_page_by_page_over_what_every_model_scored() -> None:
+    a, b = _record("A", {0, 1}), _record("B", {1, 2})
+    del b["in_place"]["seed 0.03"]["page/3"]                  # a page B did not score
+    del b["plain"]                                            # and a protocol it did not run
+    avg = compare.average_scores([a, b])
+    assert avg["version"] == "A+B" and "plain" not in avg
+    cell = avg["in_place"]["moby 0.03"]
+    assert cell["page/1"] == pytest.approx(0.99) and cell["page/0"] == cell["page/2"] == pytest.approx(0.545)
+    assert cell["page/5"] == pytest.approx(0.1)
+    assert "page/3" not in avg["in_place"]["seed 0.03"] and "page/3" in cell
+    assert avg["real_pages"] == pytest.approx(REAL)
+    assert compare.average_scores([a]) is a                   # near miss: one model is itself
+
+
+def test_cli_compares_a_model_with_the_average_of_two(tmp_path: Path, capsys) -> None:
+    for version, flagged in (("A", set(range(4))), ("B", set(range(4, 8))), ("C", set(range(8, 12)))):
+        (tmp_path / version).mkdir()
+        with gzip.open(tmp_path / version / SCORES_NAME, "wt", encoding="utf-8") as f:
+            json.dump(_record(version, flagged), f)
+    # B+C averages 0.545 on the pages either flags: above the cut its real pages place, so it flags 8
+    assert compare.main([str(tmp_path / "A"), f"{tmp_path / 'B'}+{tmp_path / 'C'}"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("| all | 40 | 0 | 8 | 16 |") == 2 and "B+C" in out
+    assert compare.main([str(tmp_path / "A"), f"{tmp_path / 'B'}+{tmp_path / 'missing'}"]) == 2

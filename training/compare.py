@@ -12,8 +12,10 @@ taken as given: a handful of real pages place each one, and that uncertainty is 
 says whether the two models disagree on the spun pages more one way than the other at these cuts.
 
 REPORT_A and REPORT_B are `reports/<version>` directories holding `generalisation_scores.json.gz`
-(`python -m training.generalisation` writes it). Prints a Markdown table per protocol: per dictionary and
-in all, pages flagged by both, by A only and by B only, and the two-sided p-value.
+(`python -m training.generalisation` writes it). Either may be several directories joined by "+": the
+models' scores averaged page by page (`average_scores`), to measure what an ensemble of retrains would do
+before building one. Prints a Markdown table per protocol: per dictionary and in all, pages flagged by
+both, by A only and by B only, and the two-sided p-value.
 """
 from __future__ import annotations
 
@@ -73,6 +75,32 @@ def load_scores(report_dir: Path) -> dict[str, Any]:
     return record
 
 
+def average_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One record whose every score is the mean of the records' scores for that page: the scores of an
+    ensemble that averages the models' probabilities. Pages, texts and cells not scored by every record are
+    left out; the cuts are then placed on the averaged real scores, as for one model."""
+    if len(records) == 1:
+        return records[0]
+    out: dict[str, Any] = {"version": "+".join(str(r["version"]) for r in records)}
+
+    def mean_of(maps: list[dict[str, float]]) -> dict[str, float]:
+        common = set(maps[0]).intersection(*maps[1:])
+        return {k: sum(m[k] for m in maps) / len(maps) for k in sorted(common)}
+
+    for _, spun_key, real_key, _ in PROTOCOLS:
+        if not all(spun_key in r for r in records):
+            continue
+        out[real_key] = mean_of([r[real_key] for r in records])
+        cells = set(records[0][spun_key]).intersection(*(r[spun_key] for r in records[1:]))
+        out[spun_key] = {cell: mean_of([r[spun_key][cell] for r in records]) for cell in sorted(cells)}
+    return out
+
+
+def load_averaged(spec: str) -> dict[str, Any]:
+    """`load_scores` of a report directory, or the `average_scores` of several joined by "+"."""
+    return average_scores([load_scores(Path(part)) for part in str(spec).split("+")])
+
+
 def compare_table(a: dict[str, Any], b: dict[str, Any], emit: Callable[[str], None]) -> None:
     """Emit one Markdown table per protocol (see module doc)."""
     for title, spun_key, real_key, share in PROTOCOLS:
@@ -92,11 +120,11 @@ def compare_table(a: dict[str, Any], b: dict[str, Any], emit: Callable[[str], No
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("report_a", type=Path)
-    ap.add_argument("report_b", type=Path)
+    ap.add_argument("report_a", help="a reports/<version> directory, or several joined by + (scores averaged)")
+    ap.add_argument("report_b", help="the same for model B")
     args = ap.parse_args(argv)
     try:
-        a, b = load_scores(args.report_a), load_scores(args.report_b)
+        a, b = load_averaged(args.report_a), load_averaged(args.report_b)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}; run `python -m training.generalisation` for both models first")
         return 2
