@@ -17,7 +17,7 @@ above the common cut, where both flag the same real pages' share (`training.prot
 Every score of those two goes to `generalisation_scores.json.gz` beside the tables, for a paired
 comparison of two models on the same spun pages (`python -m training.compare`).
 
-`make train` runs it after promoting a model trained on ../shared; about 6 minutes on 2 cores (one used).
+`make train` runs it after promoting a model trained on ../shared; about 5 minutes on 2 cores (one used).
 """
 from __future__ import annotations
 

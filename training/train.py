@@ -31,7 +31,7 @@ from model.signals import FEATURE_NAMES
 from model.signals.spun_phrases import (SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE, TOKEN_FEATURES, TOKEN_SCOPE,
                                         candidate_mask, token_matrix)
 from model.tokens import tokenize
-from training.evaluation import threshold_rows
+from training.evaluation import evaluate_and_promote, threshold_rows
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "data-cache"
@@ -229,8 +229,6 @@ def save_features(path: Path, samples, X: np.ndarray, y: np.ndarray, folds: np.n
 
 def finish(args, samples, X, y, folds, tables_all, token_all, t0: float, K: int, data_summary: dict) -> int:
     """Fit, choose the threshold on out-of-fold scores, report on the test fold, gate, promote."""
-    from training.evaluation import evaluate_and_promote
-
     if getattr(args, "save_features", None) is not None:
         save_features(args.save_features, samples, X, y, folds)
     test = folds == K - 1
