@@ -21,17 +21,23 @@ MAX_MAIN_CHARS = 200_000      # main text analysed at most (about 30,000 words)
 class PageAnalysis:
     """Signals and the classifier's input for one page."""
 
-    vector: np.ndarray
+    vectors: list[np.ndarray]         # one per swap model (an ensemble's members), in FEATURE_NAMES order
     signals: list[Signal]
     language: str
     reasons: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     main_text: str = ""
 
+    @property
+    def vector(self) -> np.ndarray:
+        """The first (for a single model, the only) swap model's feature vector."""
+        return self.vectors[0]
+
 
 def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str | None = None,
-                 tables=None, token_model=None) -> PageAnalysis:
-    """Decode, parse, and compute all signals of a page."""
+                 tables=None, token_model=None, token_models=None) -> PageAnalysis:
+    """Decode, parse, and compute all signals of a page: one feature vector per swap model in
+    `token_models` (or for `token_model` alone); the other signals are computed once."""
     text, encoding = decode_html(page, content_type)
     parsed = parse_page(text, url)
     main = parsed.main_text[:MAX_MAIN_CHARS]
@@ -41,16 +47,19 @@ def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str
     if not is_english:
         reasons.append("not_english" if language != "und" else "language_undetermined")
     feats: dict[str, float] = {}
+    models = tuple(token_models) if token_models is not None else (() if token_model is None else (token_model,))
     analysed = spun_phrases.analysed_text(main)
-    sp_f, sp_s = spun_phrases.compute(main, tables, english=is_english, token_model=token_model, analysed=analysed)
+    member_feats, sp_s = spun_phrases.compute_members(main, tables, english=is_english, token_models=models,
+                                                      analysed=analysed)
     mm_f, mm_s = metadata_mismatch.compute(parsed, *analysed, tables, english=is_english)
     tl_f, tl_s = trailing_links.compute(parsed)
     cr_f, cr_s = copyright_residue.compute(parsed)
     cs_f, cs_s = content_stats.compute(parsed, english)
-    for f in (sp_f, mm_f, tl_f, cr_f, cs_f):
+    for f in (mm_f, tl_f, cr_f, cs_f):
         feats.update(f)
-    vector = np.array([feats.get(k, math.nan) for k in FEATURE_NAMES], dtype=np.float64)
+    vectors = [np.array([{**sp_f, **feats}.get(k, math.nan) for k in FEATURE_NAMES], dtype=np.float64)
+               for sp_f in member_feats]
     stats = {"encoding": encoding, "main_text_chars": len(main), "blocks": len(parsed.blocks),
              "links": parsed.n_links}
-    return PageAnalysis(vector=vector, signals=[sp_s, mm_s, tl_s, cr_s, cs_s], language=language, reasons=reasons,
+    return PageAnalysis(vectors=vectors, signals=[sp_s, mm_s, tl_s, cr_s, cs_s], language=language, reasons=reasons,
                         stats=stats, main_text=main)

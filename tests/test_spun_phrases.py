@@ -2,6 +2,8 @@
 (no ../shared needed: the statistics below are made up for the test, in the tables' own units)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -308,3 +310,49 @@ def test_a_text_of_long_tokens_is_cut_after_the_longer_prefix() -> None:
     kept, tok = S.analysed_text(text)
     assert len(tok) == S.MAX_TOKENS and tok.words == tokenize(text).words[:S.MAX_TOKENS]
     assert kept == text[: int(tokenize(text).starts[S.MAX_TOKENS])]
+
+
+def _same_features(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a.keys() == b.keys() and all(a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a)
+
+
+def test_each_swap_model_of_an_ensemble_gives_its_own_features(tables):
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    confident = _SwapModelOn(text, {"key", "prime", "main", "chief"}, tables, 0.95)
+    doubtful = _SwapModelOn(text, {"key"}, tables, 0.6)
+    member_feats, _ = S.compute_members(text, tables, token_models=(confident, doubtful))
+    assert len(member_feats) == 2
+    assert _same_features(member_feats[0], S.compute(text, tables, token_model=confident)[0])
+    assert _same_features(member_feats[1], S.compute(text, tables, token_model=doubtful)[0])
+    assert member_feats[0]["swap_llr_0p3_per100"] > member_feats[1]["swap_llr_0p3_per100"]
+
+
+def test_without_a_swap_model_there_is_one_feature_set_with_the_swap_features_missing(tables):
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    member_feats, signal = S.compute_members(text, tables, token_models=())
+    assert len(member_feats) == 1 and math.isnan(member_feats[0]["swap_llr_0p3_per100"])
+    assert not math.isnan(member_feats[0]["spun_strong_per100"])
+    assert not any(ev.detail == "swap_likelihood_ratio" for ev in signal.evidence)
+
+
+def test_an_ensembles_evidence_carries_the_members_mean_swap_probability(tables):
+    text = "The key reporters told the capital, a main deal was near." + BODY
+    members = (_SwapModelOn(text, {"key"}, tables, 0.9), _SwapModelOn(text, {"key"}, tables, 0.5))
+    _, signal = S.compute_members(text, tables, token_models=members)
+    (key,) = [ev for ev in signal.evidence if ev.text.lower() == "key"]
+    assert key.confidence == pytest.approx(0.7)
+
+
+def test_an_ensemble_fires_on_the_mean_likelihood_ratio_against_the_mean_cut(tables):
+    text = "The key reporters told the capital, a main deal was near." + BODY
+    sure, unsure = _SwapModelOn(text, {"key", "main"}, tables, 0.99), _SwapModelOn(text, set(), tables)
+    feats, _ = S.compute_members(text, tables, token_models=(sure, unsure))
+    mean = (feats[0]["swap_llr_0p3_per100"] + feats[1]["swap_llr_0p3_per100"]) / 2
+    assert feats[0]["swap_llr_0p3_per100"] > mean > 0
+    sure.swap_llr_fire_, unsure.swap_llr_fire_ = mean * 0.8, mean * 1.1      # mean cut 0.95 x the mean ratio
+    signal = S.compute_members(text, tables, token_models=(sure, unsure))[1]
+    assert signal.fired and signal.reason == "swap_likelihood_ratio"
+    # near miss: the confident member alone clears its own cut, the members' mean does not clear theirs
+    sure.swap_llr_fire_, unsure.swap_llr_fire_ = mean * 0.95, mean * 1.1
+    assert feats[0]["swap_llr_0p3_per100"] >= sure.swap_llr_fire_
+    assert not S.compute_members(text, tables, token_models=(sure, unsure))[1].fired

@@ -410,19 +410,35 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     """Features and evidence for the main text. `token_model` (a fitted classifier over TOKEN_FEATURES)
     gives each token a probability of being a swap; without it those features are NaN. `analysed`:
     `analysed_text(text)`, when the caller has it already."""
+    member_feats, signal = compute_members(text, tables, english=english, analysed=analysed,
+                                           token_models=() if token_model is None else (token_model,))
+    return member_feats[0], signal
+
+
+def compute_members(text: str, tables: ReferenceTables | None, *, english: bool = True, token_models=(),
+                    analysed: tuple[str, Tokens] | None = None) -> tuple[list[dict[str, float]], Signal]:
+    """`compute` for an ensemble's swap models: one feature dict per model in `token_models` (one with the
+    swap features NaN when there is none), the text's analysis and token matrix computed once. The evidence
+    is the models' mean swap probability, and the signal fires on its own when the mean of their
+    `swap_llr_0p3_per100` reaches the mean of their cuts (`llr_fire_of`)."""
     nan = float("nan")
+    models = tuple(token_models)
     feats = {k: nan for k in FEATURES}
     text, tok = analysed if analysed is not None else analysed_text(text)
     n = len(tok)
     feats["main_tokens_log"] = math.log1p(n)
+    copies = max(1, len(models))
     if not english or tables is None or n < MIN_TOKENS:
         reason = "not_english" if not english else ("too_little_text" if n < MIN_TOKENS else "no_tables")
-        return feats, Signal(NAME, DESCRIPTION, 0.0, False, (), reason)
+        return [dict(feats) for _ in range(copies)], Signal(NAME, DESCRIPTION, 0.0, False, (), reason)
 
     stats = text_stats(tok, tables)
-    X, best_o, span = token_matrix(tok, tables, stats, scope_of(token_model))
+    scopes = {scope_of(m) for m in models} or {NARROW_SCOPE}
+    matrices = {scope: token_matrix(tok, tables, stats, scope) for scope in sorted(scopes)}
+    X, best_o, span = matrices[scope_of(models[0]) if models else NARROW_SCOPE]
     scores = X[:, TOKEN_FEATURES.index("inv_gain")].astype(np.float64)
-    prob = swap_probabilities(X, token_model) if token_model is not None else None
+    probs = [swap_probabilities(matrices[scope_of(m)][0], m) for m in models]
+    prob = np.mean(probs, axis=0) if probs else None
     zipf = stats.zipf
     alpha = X[:, TOKEN_FEATURES.index("is_num")] == 0      # words that are not numbers (not a loop over them again)
     per100 = 100.0 / n
@@ -466,34 +482,8 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
         "broken_idioms_per1k": len(idioms) * 1000.0 / n,
     })
 
-    if prob is not None:
-        prior = prior_of(token_model)
-        llr_sums = {k: swap_llr(prob, r, prior).sum() for k, r in LLR_RATES.items()}
-        feats.update({
-            "swap_prob_mean": float(prob.mean()),
-            "swap_prob_top10": float(np.sort(prob)[-10:].mean()),
-            "swap_p50_per100": float((prob >= 0.5).sum()) * per100,
-            "swap_p80_per100": float((prob >= 0.8).sum()) * per100,
-            "swap_prob_sum_per100": float(prob.sum()) * per100,
-            "swap_window_max": float(np.convolve(prob, np.ones(SWAP_WINDOW), "valid").max()) if n >= SWAP_WINDOW
-            else float(prob.sum()),
-            "swap_sentence_share": len(set(sent[prob >= 0.5].tolist())) / n_sent,
-            # distinct words flagged: a legitimate text's false flags repeat (its jargon and names recur),
-            # a spinner's swaps are mostly different words (`python -m training.tokenexp`, "private" at
-            # 3.5%: recall at 1% of unspun texts 61% by distinct words, 15% by summed probabilities)
-            "swap_types_p50_per100": float(len(np.unique(tok.hashes[prob >= 0.5]))) * per100,
-            "swap_types_p70_per100": float(len(np.unique(tok.hashes[prob >= 0.7]))) * per100,
-            # the mixture likelihood ratio (`swap_llr`); `python -m training.tokenexp`, "private" at 3.5%:
-            # recall at 1% of unspun texts 79% at r = 0.3%, against 67% by distinct flagged words
-            **{f"swap_llr_{k}_per100": float(llr_sums[k]) * per100 for k in LLR_RATES},
-            # the same sums over sqrt(n), the rate at which their spread on a text without swaps grows (a
-            # z-like statistic, not centred): a density of flags means more in a long text than in a short
-            # one (`python -m training.tokenexp`, 400 held-out texts: document AUC at 3.5% 0.9737 -> 0.9755
-            # "private", 0.9873 -> 0.9896 Moby, r = 0.3%)
-            **{f"swap_llr_{k}_z": float(llr_sums[k]) / math.sqrt(n) for k in LLR_Z_RATES},
-            "swap_types_llr_0p3_per100":
-                float(swap_llr(_per_type_max(prob, tok.hashes), 0.003, prior).sum()) * per100,
-        })
+    member_feats = [dict(feats, **_swap_features(p, tok, prior_of(m), sent, n_sent))
+                    for p, m in zip(probs, models)] or [feats]
     rank = prob if prob is not None else scores
     floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG
     evidence: list[Evidence] = []
@@ -533,8 +523,8 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
     strength = max(strength, 0.9 if half else 0.0)
     fired = (n_swaps >= 3 and density >= 0.6) or bool(half)
     reason = "swapped_synonyms" if fired else "few_swaps"
-    llr = feats["swap_llr_0p3_per100"]
-    llr_fire = llr_fire_of(token_model)
+    llr = float(np.mean([f["swap_llr_0p3_per100"] for f in member_feats]))
+    llr_fire = float(np.mean([llr_fire_of(m) for m in models])) if models else SWAP_LLR_FIRE
     if prob is not None and llr >= llr_fire:    # many weak suspicions that add up (see `swap_llr`)
         evidence.append(Evidence(text=f"log-likelihood ratio {llr:+.3f} per 100 words that 0.3% of the words are "
                                       f"swaps rather than none", detail="swap_likelihood_ratio"))
@@ -542,4 +532,36 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
         reason = reason if fired else "swap_likelihood_ratio"
         fired = True
     evidence.sort(key=lambda ev: ev.start if ev.start is not None else 0)
-    return feats, Signal(NAME, DESCRIPTION, strength, fired, tuple(evidence), reason)
+    return member_feats, Signal(NAME, DESCRIPTION, strength, fired, tuple(evidence), reason)
+
+
+def _swap_features(prob: np.ndarray, tok: Tokens, prior: float, sent: np.ndarray, n_sent: int) -> dict[str, float]:
+    """The features of one swap model's per-token probabilities `prob` (`compute_members`)."""
+    n = len(tok)
+    per100 = 100.0 / n
+    llr_sums = {k: swap_llr(prob, r, prior).sum() for k, r in LLR_RATES.items()}
+    return {
+        "swap_prob_mean": float(prob.mean()),
+        "swap_prob_top10": float(np.sort(prob)[-10:].mean()),
+        "swap_p50_per100": float((prob >= 0.5).sum()) * per100,
+        "swap_p80_per100": float((prob >= 0.8).sum()) * per100,
+        "swap_prob_sum_per100": float(prob.sum()) * per100,
+        "swap_window_max": float(np.convolve(prob, np.ones(SWAP_WINDOW), "valid").max()) if n >= SWAP_WINDOW
+        else float(prob.sum()),
+        "swap_sentence_share": len(set(sent[prob >= 0.5].tolist())) / n_sent,
+        # distinct words flagged: a legitimate text's false flags repeat (its jargon and names recur),
+        # a spinner's swaps are mostly different words (`python -m training.tokenexp`, "private" at
+        # 3.5%: recall at 1% of unspun texts 61% by distinct words, 15% by summed probabilities)
+        "swap_types_p50_per100": float(len(np.unique(tok.hashes[prob >= 0.5]))) * per100,
+        "swap_types_p70_per100": float(len(np.unique(tok.hashes[prob >= 0.7]))) * per100,
+        # the mixture likelihood ratio (`swap_llr`); `python -m training.tokenexp`, "private" at 3.5%:
+        # recall at 1% of unspun texts 79% at r = 0.3%, against 67% by distinct flagged words
+        **{f"swap_llr_{k}_per100": float(llr_sums[k]) * per100 for k in LLR_RATES},
+        # the same sums over sqrt(n), the rate at which their spread on a text without swaps grows (a
+        # z-like statistic, not centred): a density of flags means more in a long text than in a short
+        # one (`python -m training.tokenexp`, 400 held-out texts: document AUC at 3.5% 0.9737 -> 0.9755
+        # "private", 0.9873 -> 0.9896 Moby, r = 0.3%)
+        **{f"swap_llr_{k}_z": float(llr_sums[k]) / math.sqrt(n) for k in LLR_Z_RATES},
+        "swap_types_llr_0p3_per100":
+            float(swap_llr(_per_type_max(prob, tok.hashes), 0.003, prior).sum()) * per100,
+    }
