@@ -26,10 +26,26 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def members_of(bundle: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(swap model, page classifier) of each member of the bundle's ensemble, in order. A bundle without
+    "members" is one member: its "token_model" (None when it has none) and its "pipeline". An ensemble's
+    bundle keeps its first member under those two keys too, for tools that use one swap model."""
+    members = bundle.get("members")
+    if not members:
+        return [(bundle.get("token_model"), bundle["pipeline"])]
+    return [(m.get("token_model"), m["pipeline"]) for m in members]
+
+
+ARTIFACT_COMPRESSION = ("xz", 3)   # the bundled model's artifact: 19.0 MB against 21.2 MB with zlib level 3, loaded
+                                   # in 0.55 s against 0.19 s, written in 10 s against 0.8 s (model 2026.11.29-150835);
+                                   # the room holds two more ensemble members under the 25 MB budget
+
+
 def dump_bundle(bundle: dict[str, Any]) -> bytes:
-    """Serialise a bundle to joblib bytes (compressed: the reference tables dominate)."""
+    """Serialise a bundle to joblib bytes (compressed: the reference tables dominate; joblib.load reads
+    any of its compressions, so artifacts written with another load as they are)."""
     buf = io.BytesIO()
-    joblib.dump(bundle, buf, compress=("zlib", 3))
+    joblib.dump(bundle, buf, compress=ARTIFACT_COMPRESSION)
     return buf.getvalue()
 
 
@@ -65,6 +81,10 @@ def load_artifact(model_dir: Path, expected_sha256: str | None = None) -> tuple[
         raise ArtifactError("model artifact lacks required parts")
     if bundle["format"] != FORMAT_VERSION:
         raise ArtifactError(f"model artifact format {bundle['format']} is not {FORMAT_VERSION}")
+    members = bundle.get("members")
+    if members is not None and (not isinstance(members, list) or not members or
+                                not all(isinstance(m, dict) and "pipeline" in m for m in members)):
+        raise ArtifactError("model artifact's members are malformed")
     return bundle, card, digest
 
 

@@ -8,6 +8,12 @@ The public contract used by `service/`, `crawl/` and `training/`:
     v.verdict, v.score, v.threshold, v.signals, v.to_dict()
     det.version, det.sha256, det.threshold, det.card
 
+An artifact may hold an ensemble (`model.artifact.members_of`): several swap models, each with the page
+classifier trained on its features. The page is analysed once; each member's swap model gives its own
+swap features and its classifier a score; the page's score is their mean, against one threshold chosen
+on the mean of the members' out-of-fold scores (`training.train`). Averaging retrains' scores caught more
+spun pages than picking one of them (docs/measurements.md, "Averaging retrains").
+
 `score` never raises for odd input: bytes of any encoding, broken markup, binary garbage all get a
 verdict; only an empty document raises `InputError("empty_document", ...)`.
 """
@@ -16,9 +22,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from model.artifact import load_artifact
+from model.artifact import load_artifact, members_of
 from model.errors import ArtifactError, InputError
 from model.signals import FEATURE_NAMES
 from model.signals.spun_phrases import TOKEN_FEATURES
@@ -32,11 +39,18 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "artifacts"
 class Detector:
     """A loaded, verified model. Construct with `Detector.load`."""
 
-    def __init__(self, bundle: dict[str, Any], card: dict[str, Any], sha256: str, classifier: Any = None) -> None:
+    def __init__(self, bundle: dict[str, Any], card: dict[str, Any], sha256: str,
+                 classifiers: list[Any] | None = None) -> None:
         self.bundle = bundle
         self.card = card
         self.sha256 = sha256
-        self.classifier = bundle["pipeline"] if classifier is None else classifier
+        members = members_of(bundle)
+        self.token_models = [token_model for token_model, _ in members]
+        self.classifiers = [pipeline for _, pipeline in members] if classifiers is None else list(classifiers)
+        if len(self.classifiers) != len(members):
+            raise ValueError(f"{len(self.classifiers)} classifiers for {len(members)} members")
+        if len({token_model is None for token_model in self.token_models}) > 1:
+            raise ArtifactError("model artifact's members are malformed: some have a swap model and some not")
         self._threads: ThreadpoolController | None = None
 
     @classmethod
@@ -53,7 +67,12 @@ class Detector:
     def from_bundle(cls, bundle: dict[str, Any], card: dict[str, Any], sha256: str) -> "Detector":
         """A detector over an already verified bundle, its page classifier compiled (model/forest.py):
         the same fitted trees and calibrators read into arrays, 0.7 ms a page instead of 20-30 ms."""
-        return cls(bundle, card, sha256, compile_classifier(bundle["pipeline"]))
+        return cls(bundle, card, sha256, [compile_classifier(pipeline) or pipeline for _, pipeline in members_of(bundle)])
+
+    @property
+    def classifier(self) -> Any:
+        """The first member's page classifier (the only one of a single model)."""
+        return self.classifiers[0]
 
     @property
     def version(self) -> str:
@@ -65,8 +84,9 @@ class Detector:
 
     def analyse(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None) -> PageAnalysis:
         """Decode, parse and compute every signal (no classifier)."""
+        models = [] if self.token_models[0] is None else self.token_models
         return analyse_page(page, url=url, content_type=content_type, tables=self.bundle["tables"],
-                            token_model=self.bundle.get("token_model"))
+                            token_models=models)
 
     def score(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None,
               threshold: float | None = None) -> Verdict:
@@ -84,7 +104,11 @@ class Detector:
     def verdict_for(self, analysis: PageAnalysis, *, threshold: float | None = None) -> Verdict:
         """Apply the classifier to an analysed page and assemble the verdict with its evidence."""
         thr = self.threshold if threshold is None else float(threshold)
-        prob = float(self.classifier.predict_proba(analysis.vector.reshape(1, -1))[0, 1])
+        if len(analysis.vectors) != len(self.classifiers):
+            raise ValueError(f"an analysis with {len(analysis.vectors)} feature vectors for {len(self.classifiers)} "
+                             "members: analyse the page with this detector")
+        prob = float(np.mean([clf.predict_proba(v.reshape(1, -1))[0, 1]
+                              for clf, v in zip(self.classifiers, analysis.vectors)]))
         reasons = list(analysis.reasons)
         verdict = "spam" if prob >= thr else "ham"
         reasons.append("score_at_or_above_threshold" if verdict == "spam" else "score_below_threshold")

@@ -41,11 +41,12 @@ def verdicts(det: Any, html: bytes) -> tuple[Any, Any]:
 
     analysis = det.analyse(html)
     verdict = det.verdict_for(analysis)
-    vector = analysis.vector.copy()
-    for name in metadata_mismatch.FEATURES:
-        i = FEATURE_NAMES.index(name)
-        vector[i] = vector[i] if math.isnan(vector[i]) else 0.0
-    analysis.vector = vector
+    blank = [FEATURE_NAMES.index(name) for name in metadata_mismatch.FEATURES]
+    vectors = [vector.copy() for vector in analysis.vectors]
+    for vector in vectors:
+        for i in blank:
+            vector[i] = vector[i] if math.isnan(vector[i]) else 0.0
+    analysis.vectors = vectors
     return verdict, det.verdict_for(analysis)
 
 

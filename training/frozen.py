@@ -71,10 +71,10 @@ def held_out_tables(shared: Path):  # noqa: ANN201 (ReferenceTables; imported la
 
 def with_tables(det, tables):  # noqa: ANN001, ANN201 (Detector, ReferenceTables -> Detector)
     """The same model as `det` with other reference tables (its bundle shallow-copied, its compiled page
-    classifier shared, `det` untouched)."""
+    classifiers shared, `det` untouched)."""
     from model.detector import Detector
 
-    return Detector({**det.bundle, "tables": tables}, det.card, det.sha256, det.classifier)
+    return Detector({**det.bundle, "tables": tables}, det.card, det.sha256, det.classifiers)
 
 
 def pinned_digest() -> str | None:

@@ -1,0 +1,157 @@
+"""Ensembles: several swap models and page classifiers in one artifact, the page's score their mean
+(model/detector.py, model/artifact.py `members_of`, training/train.py `finish`)."""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from model.artifact import load_artifact, members_of, write_model_dir
+from model.detector import Detector
+from model.errors import ArtifactError
+from model.features import analyse_page
+
+PAGE = ("<html><body><article><h1>Key Minister visits</h1><p>" + "The Key Minister said on Tuesday that the "
+        "all-natural gasoline deal with the overseas minister would go ahead. " * 6 + "</p></article></body></html>")
+
+
+class _ConstantSwaps:
+    """A stand-in swap model: every candidate token gets probability `p`."""
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.full(len(X), 1 - self.p), np.full(len(X), self.p)])
+
+
+class _ConstantPages:
+    """A stand-in page classifier: every page gets `p`."""
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.tile([1 - self.p, self.p], (len(X), 1))
+
+
+def _ensemble(det: Detector, *members: tuple) -> dict:
+    return {**det.bundle, "members": [{"token_model": t, "pipeline": p} for t, p in members]}
+
+
+def test_a_bundle_without_members_is_one_member(detector):
+    assert members_of(detector.bundle) == [(detector.bundle["token_model"], detector.bundle["pipeline"])]
+    assert members_of(_ensemble(detector, (None, "a"), ("t", "b"))) == [(None, "a"), ("t", "b")]
+
+
+def test_the_score_is_the_members_mean(detector):
+    own = detector.bundle["token_model"]
+    bundle = _ensemble(detector, (own, detector.bundle["pipeline"]), (own, _ConstantPages(0.2)))
+    ens = Detector.from_bundle(bundle, {"version": "ens"}, "0" * 64)
+    single = detector.score(PAGE).score
+    assert ens.score(PAGE).score == pytest.approx((single + 0.2) / 2)
+    assert len(ens.classifiers) == 2 and ens.classifier is not detector.bundle["pipeline"]   # compiled
+
+
+def test_each_member_scores_the_features_of_its_own_swap_model(detector):
+    own, other = detector.bundle["token_model"], _ConstantSwaps(0.9)
+    pipeline = detector.bundle["pipeline"]
+    ens = Detector.from_bundle(_ensemble(detector, (own, pipeline), (other, pipeline)), {}, "0" * 64)
+    tables = detector.bundle["tables"]
+    by_own = analyse_page(PAGE, tables=tables, token_model=own).vector
+    by_other = analyse_page(PAGE, tables=tables, token_model=other).vector
+    assert not np.array_equal(by_own, by_other, equal_nan=True)
+    expected = (pipeline.predict_proba(by_own[None])[0, 1] + pipeline.predict_proba(by_other[None])[0, 1]) / 2
+    assert ens.score(PAGE).score == pytest.approx(expected, abs=1e-12)
+    # near miss: one member is the model itself
+    solo = Detector.from_bundle(_ensemble(detector, (own, pipeline)), {}, "0" * 64)
+    assert solo.score(PAGE).score == detector.score(PAGE).score
+
+
+def test_members_with_and_without_swap_models_are_refused(detector):
+    with pytest.raises(ArtifactError, match="some have a swap model"):
+        Detector.from_bundle(_ensemble(detector, (detector.bundle["token_model"], _ConstantPages(0.2)),
+                                       (None, _ConstantPages(0.4))), {}, "0")
+
+
+def test_an_analysis_from_another_detector_is_refused(detector):
+    ens = Detector.from_bundle(_ensemble(detector, (None, _ConstantPages(0.2)), (None, _ConstantPages(0.4))), {}, "0")
+    with pytest.raises(ValueError, match="analyse the page with this detector"):
+        ens.verdict_for(detector.analyse(PAGE).__class__(vectors=[np.zeros(3)] * 3, signals=[], language="en"))
+
+
+def _tiny_pipeline() -> Pipeline:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    return Pipeline([("lr", LogisticRegression())]).fit(X, (X[:, 0] > 0).astype(int))
+
+
+def test_an_ensemble_artifact_round_trips(tmp_path):
+    bundle = {"format": 1, "pipeline": _tiny_pipeline(), "threshold": 0.5, "feature_names": [], "tables": None,
+              "token_features": [], "members": [{"token_model": None, "pipeline": _tiny_pipeline(), "seed": 1},
+                                                {"token_model": None, "pipeline": _tiny_pipeline(), "seed": 1001}]}
+    write_model_dir(tmp_path, bundle, {"version": "t"})
+    loaded, _, _ = load_artifact(tmp_path)
+    assert [m["seed"] for m in loaded["members"]] == [1, 1001]
+    assert len(members_of(loaded)) == 2
+
+
+@pytest.mark.parametrize("members", [[], [{"token_model": None}], "not a list"])
+def test_malformed_members_are_refused(tmp_path, members):
+    bundle = {"format": 1, "pipeline": _tiny_pipeline(), "threshold": 0.5, "feature_names": [], "tables": None,
+              "token_features": [], "members": members}
+    write_model_dir(tmp_path, bundle, {"version": "t"})
+    with pytest.raises(ArtifactError, match="members are malformed"):
+        load_artifact(tmp_path)
+
+
+def test_token_models_fitted_in_parallel_equal_those_fitted_in_turn():
+    from training.train import fit_token_models
+
+    rng = np.random.default_rng(1)
+    from model.signals.spun_phrases import TOKEN_FEATURES
+
+    def part() -> tuple[list[np.ndarray], list[np.ndarray]]:
+        X = rng.normal(size=(300, len(TOKEN_FEATURES))).astype(np.float32)
+        return [X], [X[:, 0] + rng.normal(scale=0.5, size=300) > 1.0]
+
+    data = {k: part() for k in range(3)}
+    serial, serial_all = fit_token_models(data, 3, seed=5, workers=1)
+    forked, forked_all = fit_token_models(data, 3, seed=5, workers=2)
+    probe = rng.normal(size=(50, len(TOKEN_FEATURES))).astype(np.float32)
+    for k in range(3):
+        assert np.array_equal(serial[k].predict_proba(probe), forked[k].predict_proba(probe))
+    assert np.array_equal(serial_all.predict_proba(probe), forked_all.predict_proba(probe))
+    assert not np.array_equal(serial[0].predict_proba(probe), serial[1].predict_proba(probe))   # other folds
+
+
+def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(monkeypatch):
+    import training.train as T
+    from training.dataset import Sample
+
+    monkeypatch.setattr(T, "make_classifier", lambda seed: Pipeline([("lr", LogisticRegression(C=0.1 + seed))]))
+    seen = {}
+    monkeypatch.setattr(T, "evaluate_and_promote",
+                        lambda args, bundle, samples, y, oof, train, test, test_scores, summary, versions:
+                        seen.update(bundle=bundle, oof=oof, test_scores=test_scores) or 0)
+    rng = np.random.default_rng(2)
+    n, K = 200, 4
+    y = np.arange(n) % 2
+    folds = (np.arange(n) // 2) % K
+    members = [T.Member(rng.normal(size=(n, 4)) + y[:, None] * s, f"swaps{m}", m * 1000)
+               for m, s in enumerate((0.5, 1.5))]
+    samples = [Sample(id=str(i), html=b"", label=int(y[i]), kind="spam" if y[i] else "ham", group=str(i),
+                      fold=int(folds[i]), source="test") for i in range(n)]
+    assert T.finish(argparse.Namespace(), samples, members, y, folds, None, 0.0, K, {}) == 0
+    each = [T.fit_page_classifier(m.X, y, folds, K, m.seed) for m in members]
+    assert np.allclose(seen["oof"], (each[0][0] + each[1][0]) / 2)
+    assert np.allclose(seen["test_scores"], (each[0][2] + each[1][2]) / 2)
+    assert [m["token_model"] for m in seen["bundle"]["members"]] == ["swaps0", "swaps1"]
+    assert [m["seed"] for m in seen["bundle"]["members"]] == [0, 1000]
+    assert seen["bundle"]["token_model"] == "swaps0"
+    # near miss: one member is a single model, with no "members" key
+    assert T.finish(argparse.Namespace(), samples, members[:1], y, folds, None, 0.0, K, {}) == 0
+    assert "members" not in seen["bundle"] and np.allclose(seen["oof"], each[0][0])
