@@ -1,7 +1,8 @@
 """`make train DATA=path`: retrain the page classifier on an operator's own labelled pages.
 
-The reference tables and the token swap model of the current (bundled) model are kept: they describe
-normal English and spinning, not a particular site. The page classifier is refitted on the operator's
+The reference tables and the token swap models of the current (bundled) model are kept: they describe
+normal English and spinning, not a particular site. An ensemble stays one, with the same members' swap
+models (`training.train.finish`). The page classifiers are refitted on the operator's
 pages (with the same cross-fitting by group: the URL's host, else the page id), the threshold is chosen
 again, and the quality gate decides whether the new model replaces the current one.
 """
@@ -25,7 +26,7 @@ def _group(url: str | None, fallback: str) -> str:
 
 def train_operator(args) -> int:
     from training.operator_data import DataError, dataset_sha256, load_labelled
-    from training.train import featurise, finish
+    from training.train import MEMBER_SEED_STEP, Member, featurise, finish
 
     t0 = time.time()
     try:
@@ -56,9 +57,11 @@ def train_operator(args) -> int:
             return 2
     print(f"[train] operator data: {len(samples)} pages ({int(y.sum())} spam, {int((1 - y).sum())} ham), "
           f"{len(set(s.group for s in samples))} groups; counts {dict(data.counts)}", flush=True)
-    pair = (base.bundle["tables"], base.bundle.get("token_model"))
-    X = featurise(samples, {k: pair for k in range(K)}, args.workers)
+    tables = base.bundle["tables"]
+    members = [Member(featurise(samples, {k: (tables, token_model) for k in range(K)}, args.workers), token_model,
+                      args.seed + m * MEMBER_SEED_STEP)
+               for m, token_model in enumerate(base.token_models)]
     summary = {"source": str(args.data), "pages": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                "data_sha256": dataset_sha256(data.items), "counts": dict(data.counts),
                "reference_tables_from": base.version}
-    return finish(args, samples, X, y, folds, pair[0], pair[1], t0, K, data_summary=summary)
+    return finish(args, samples, members, y, folds, tables, t0, K, data_summary=summary)

@@ -1,5 +1,10 @@
-"""`make train`: build reference tables, train the swap (token) model and the page classifier, choose the
+"""`make train`: build reference tables, train the swap (token) models and the page classifiers, choose the
 threshold, write the report, and promote the model only if the quality gate passes.
+
+The model is an ensemble of ENSEMBLE_MEMBERS members (`model.artifact.members_of`): each member has its own
+seed, hence its own spins for its swap models, and its own page classifier fitted on the features its swap
+models give the same training pages. A page's score is the members' mean, and the threshold is chosen on
+the mean of their out-of-fold scores: the folds are by site and the pages are the same for every member.
 
 Cross-fitting: K folds by group (site / article). A page's features are computed with reference tables
 and a token model that never saw its fold, so training sees pages as unfamiliar as the service will.
@@ -21,6 +26,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -45,6 +51,11 @@ TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary an
                                # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
                                # seeds of it disagreed on 59 and 55 where one-spin seeds did on up to 130 and 21
 TOKEN_NEGATIVE_SHARE = 0.5     # share of non-swap candidate tokens the token model is fitted on
+ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the mean of retrains' scores caught more spun
+                               # pages than the retrains alone (docs/measurements.md, "Averaging retrains": 150835
+                               # against the mean of four retrains, plain pages 29 / 115, p 3e-13); each member adds
+                               # a swap model and a page classifier (about 2.3 MB) and a swap-model pass per page
+MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
 
@@ -101,6 +112,31 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random):
     return out
 
 
+def _fit_token_job(job: tuple[int | None, int]):
+    from threadpoolctl import threadpool_limits
+
+    held_out, seed = job
+    tok_data = _WORKER["tok_data"]
+    with threadpool_limits(limits=1, user_api="openmp"):     # a forked child must not wake the parent's pool
+        return fit_token_model([tok_data[j] for j in tok_data if j != held_out], seed)
+
+
+def fit_token_models(tok_data: dict, K: int, seed: int, workers: int):
+    """The K cross-fitting swap models (fold k's without fold k's texts) and the one fitted on every fold,
+    in `workers` forked processes (each fit is single-threaded)."""
+    _WORKER["tok_data"] = tok_data
+    jobs = [(k, seed) for k in range(K)] + [(None, seed)]
+    try:
+        if workers > 1:
+            with mp.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+                fitted = pool.map(_fit_token_job, jobs, chunksize=1)
+        else:
+            fitted = [_fit_token_job(j) for j in jobs]
+    finally:
+        _WORKER.pop("tok_data", None)
+    return dict(enumerate(fitted[:K])), fitted[K]
+
+
 def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -150,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval", type=Path, help="frozen evaluation set directory (manifest of SHA-256 sums)")
     ap.add_argument("--force", action="store_true", help="promote even if the quality gate refuses")
     ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--members", type=int, default=ENSEMBLE_MEMBERS,
+                    help="ensemble members, each with its own seed, swap models and page classifier")
     ap.add_argument("--limit", type=int, default=None, help="use only the first N corpus pages (quick runs)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
@@ -159,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
                          "(for classifier experiments without recomputing features)")
     args = ap.parse_args(argv)
+    if args.members < 1:
+        ap.error("--members must be at least 1")
     if args.data is not None:
         from training.operator import train_operator
         return train_operator(args)
@@ -177,7 +217,6 @@ def train_default(args) -> int:
               file=sys.stderr)
         return 2
     t0 = time.time()
-    rng = random.Random(args.seed)
     np.random.seed(args.seed)
     K = args.folds
     docs, pages = source_docs(shared, K, args.limit)
@@ -189,20 +228,26 @@ def train_default(args) -> int:
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)
     print(f"[train] reference tables built ({time.time() - t0:.0f}s)", flush=True)
     spinners = {name: SPINNER_DICTIONARIES[name](shared) for name in TRAIN_DICTIONARIES}
-    tok_data = token_training_data(docs, tables, spinners, rng)
-    token_models = {k: fit_token_model([tok_data[j] for j in tok_data if j != k], args.seed) for k in range(K)}
-    token_all = fit_token_model(list(tok_data.values()), args.seed)
-    print(f"[train] token models fitted ({time.time() - t0:.0f}s)", flush=True)
     samples = build_samples(docs, pages, spinners, args.seed, K)
     print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
-    X = featurise(samples, {k: (tables[k], token_models[k]) for k in range(K)}, args.workers)
     y = np.array([s.label for s in samples])
     folds = np.array([s.fold for s in samples])
-    print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
-    token_all.swap_llr_fire_ = llr_fire_cut(X, threshold_rows([s.kind for s in samples], y, folds != K - 1) & (y == 0))
-    print(f"[train] spun_phrases fires on its own at a swap log-likelihood ratio of {token_all.swap_llr_fire_:.4f} "
-          f"per 100 words", flush=True)
-    return finish(args, samples, X, y, folds, tables_all, token_all, t0, K,
+    real_hams = threshold_rows([s.kind for s in samples], y, folds != K - 1) & (y == 0)
+    members = []
+    for m in range(args.members):
+        seed = args.seed + m * MEMBER_SEED_STEP
+        tok_data = token_training_data(docs, tables, spinners, random.Random(seed))
+        token_models, token_all = fit_token_models(tok_data, K, seed, args.workers)
+        del tok_data
+        print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
+              flush=True)
+        X = featurise(samples, {k: (tables[k], token_models[k]) for k in range(K)}, args.workers)
+        token_all.swap_llr_fire_ = llr_fire_cut(X, real_hams)
+        print(f"[train] member {m + 1}/{args.members}: features computed ({time.time() - t0:.0f}s); spun_phrases "
+              f"fires on its own at a swap log-likelihood ratio of {token_all.swap_llr_fire_:.4f} per 100 words",
+              flush=True)
+        members.append(Member(X, token_all, seed))
+    return finish(args, samples, members, y, folds, tables_all, t0, K,
                   data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
@@ -218,32 +263,56 @@ def llr_fire_cut(X: np.ndarray, real_hams: np.ndarray) -> float:
     return float(np.quantile(values, SWAP_LLR_FIRE_QUANTILE)) if len(values) else SWAP_LLR_FIRE
 
 
-def save_features(path: Path, samples, X: np.ndarray, y: np.ndarray, folds: np.ndarray) -> None:
-    """The page feature matrix and what each row is (kind, dictionary, spin rate, page type, source, id)."""
+def save_features(path: Path, samples, X: np.ndarray, y: np.ndarray, folds: np.ndarray,
+                  member_X: list[np.ndarray] = ()) -> None:
+    """The page feature matrix and what each row is (kind, dictionary, spin rate, page type, source, id);
+    `X` is the first member's, `member_X` the others' (saved as X_member1, X_member2, ...)."""
     meta = {f: np.array([str(getattr(s, f)) for s in samples]) for f in ("id", "kind", "dictionary", "page_type", "source")}
     rates = np.array([np.nan if s.spin_rate is None else s.spin_rate for s in samples])
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, X=X, y=y, folds=folds, spin_rate=rates, feature_names=np.array(FEATURE_NAMES), **meta)
+    extra = {f"X_member{m}": Xm for m, Xm in enumerate(member_X, start=1)}
+    np.savez_compressed(path, X=X, y=y, folds=folds, spin_rate=rates, feature_names=np.array(FEATURE_NAMES),
+                        **meta, **extra)
     print(f"[train] features saved to {path}", flush=True)
 
 
-def finish(args, samples, X, y, folds, tables_all, token_all, t0: float, K: int, data_summary: dict) -> int:
-    """Fit, choose the threshold on out-of-fold scores, report on the test fold, gate, promote."""
-    if getattr(args, "save_features", None) is not None:
-        save_features(args.save_features, samples, X, y, folds)
+class Member(NamedTuple):
+    """One ensemble member before its page classifier is fitted: its page features, its swap model, its seed."""
+
+    X: np.ndarray
+    token_model: Any
+    seed: int
+
+
+def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int, seed: int):
+    """(out-of-fold scores of folds 0..K-2, the classifier fitted on them all, its scores of the test fold K-1)."""
     test = folds == K - 1
     train = ~test
     oof = np.zeros(len(y))
     for k in range(K - 1):
         m = train & (folds != k)
-        clf = make_classifier(args.seed).fit(X[m], y[m])
+        clf = make_classifier(seed).fit(X[m], y[m])
         oof[folds == k] = clf.predict_proba(X[folds == k])[:, 1]
-    clf = make_classifier(args.seed).fit(X[train], y[train])
-    test_scores = clf.predict_proba(X[test])[:, 1]
-    print(f"[train] classifier fitted ({time.time() - t0:.0f}s)", flush=True)
-    bundle = {"format": FORMAT_VERSION, "pipeline": clf, "threshold": 0.5, "feature_names": list(FEATURE_NAMES),
-              "tables": tables_all, "token_model": token_all, "token_features": list(TOKEN_FEATURES)}
-    return evaluate_and_promote(args, bundle, samples, y, oof, train, test, test_scores, data_summary, _versions())
+    clf = make_classifier(seed).fit(X[train], y[train])
+    return oof, clf, clf.predict_proba(X[test])[:, 1]
+
+
+def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float, K: int, data_summary: dict) -> int:
+    """Fit each member's page classifier, choose the threshold on the members' mean out-of-fold scores,
+    report on the test fold, gate, promote."""
+    if getattr(args, "save_features", None) is not None:
+        save_features(args.save_features, samples, members[0].X, y, folds, [m.X for m in members[1:]])
+    test = folds == K - 1
+    fitted = [fit_page_classifier(m.X, y, folds, K, m.seed) for m in members]
+    oof = np.mean([f[0] for f in fitted], axis=0)
+    test_scores = np.mean([f[2] for f in fitted], axis=0)
+    print(f"[train] {len(members)} page classifier(s) fitted ({time.time() - t0:.0f}s)", flush=True)
+    bundle = {"format": FORMAT_VERSION, "pipeline": fitted[0][1], "threshold": 0.5, "feature_names": list(FEATURE_NAMES),
+              "tables": tables_all, "token_model": members[0].token_model, "token_features": list(TOKEN_FEATURES)}
+    if len(members) > 1:
+        bundle["members"] = [{"token_model": m.token_model, "pipeline": f[1], "seed": m.seed}
+                             for m, f in zip(members, fitted)]
+    return evaluate_and_promote(args, bundle, samples, y, oof, ~test, test, test_scores, data_summary, _versions())
 
 
 if __name__ == "__main__":
