@@ -8,9 +8,10 @@ import random
 import shutil
 from pathlib import Path
 
+import joblib
 import pytest
 
-from model.detector import DEFAULT_MODEL_DIR
+from model.detector import DEFAULT_MODEL_DIR, Detector
 from training import layouts
 from training.train import main as train_main
 
@@ -87,6 +88,9 @@ def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, m
     card = json.loads((model_dir / "model_card.json").read_text())
     assert card["artifact_sha256"] == _sha(model_dir / "unspun.joblib")
     assert (tmp_path / "reports" / card["version"] / "report.md").exists()
+    base, trained = Detector.load(DEFAULT_MODEL_DIR), Detector.load(model_dir)    # the members' swap models kept
+    assert card["ensemble"]["members"] == len(trained.classifiers) == len(base.classifiers)
+    assert [joblib.hash(m) for m in trained.token_models] == [joblib.hash(m) for m in base.token_models]
     before = {n: _sha(model_dir / n) for n in ("unspun.joblib", "model_card.json")}
 
     swapped = _operator_folder(tmp_path / "swapped", swap=True)
