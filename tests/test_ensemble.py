@@ -42,7 +42,15 @@ def _ensemble(det: Detector, *members: tuple) -> dict:
     return {**det.bundle, "members": [{"token_model": t, "pipeline": p} for t, p in members]}
 
 
+@pytest.fixture(scope="module")
+def detector(detector: Detector) -> Detector:
+    """The bundled model's first member alone (the bundled model may itself be an ensemble)."""
+    single = {k: v for k, v in detector.bundle.items() if k != "members"}
+    return Detector.from_bundle(single, detector.card, detector.sha256)
+
+
 def test_a_bundle_without_members_is_one_member(detector):
+    assert "members" not in detector.bundle
     assert members_of(detector.bundle) == [(detector.bundle["token_model"], detector.bundle["pipeline"])]
     assert members_of(_ensemble(detector, (None, "a"), ("t", "b"))) == [(None, "a"), ("t", "b")]
 

@@ -63,11 +63,15 @@ def test_other_estimators_are_not_compiled():
 
 
 def test_bundled_detector_scores_through_the_compiled_classifier():
+    from model.artifact import members_of
     from model.detector import Detector
 
     det = Detector.load()
     assert det.classifier is not det.bundle["pipeline"]
     page = ("<html><body><article><h1>Key Minister visits</h1><p>" + "The Key Minister said on Tuesday that the "
             "all-natural gasoline deal with the overseas minister would go ahead. " * 6 + "</p></article></body></html>")
-    vector = det.analyse(page).vector.reshape(1, -1)
-    assert det.score(page).score == float(det.bundle["pipeline"].predict_proba(vector)[0, 1])
+    vectors = det.analyse(page).vectors
+    pipelines = [pipeline for _, pipeline in members_of(det.bundle)]     # one, or an ensemble's members
+    assert all(compiled is not pipeline for compiled, pipeline in zip(det.classifiers, pipelines))
+    expected = np.mean([p.predict_proba(v.reshape(1, -1))[0, 1] for p, v in zip(pipelines, vectors)])
+    assert det.score(page).score == float(expected)
