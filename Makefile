@@ -24,7 +24,7 @@ serve-dev: venv
 test: venv
 	$(PY) -m pytest -q tests
 
-# on ../shared, a promoted model's report also gets its generalisation section (about 5 minutes)
+# on ../shared, a promoted model's report also gets its generalisation section (about 8 minutes for a three-member model)
 train: venv
 	$(PY) -m training.train --seed $(SEED) $(if $(DATA),--data $(DATA)) $(if $(EVAL),--eval $(EVAL)) $(if $(FORCE),--force)
 	$(if $(DATA),,$(PY) -m training.generalisation)
