@@ -85,14 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     best, median = best_of(spun_pass, args.repeat)
     ref_split, _ = best_of(lambda: text.lower().split(), args.repeat)
     ref_zlib, _ = best_of(lambda: zlib.compress(text.encode(), 6), args.repeat)
-    out = {"words": args.words, "swap_models": len(token_models), "spun_pass_ms_best": best * 1e3, "spun_pass_ms_median": median * 1e3,
+    out = {"words": args.words, "swap_models": len(token_models),
+           "spun_pass_ms_best": best * 1e3, "spun_pass_ms_median": median * 1e3,
            "target_ms": 5.0, "import_s": IMPORT_S, "model_load_s": load_s, "tables_ready_s": tables_ready_s,
            "target_tables_ready_s": 1.0,
            "ratio_to_str_split": best / ref_split, "ratio_to_zlib_compress": best / ref_zlib}
     if args.json:
         print(json.dumps(out, indent=2))
     else:
-        print(f"spun-phrase pass, {args.words} words, {len(token_models)} swap model(s): best {out['spun_pass_ms_best']:.2f} ms, median "
+        print(f"spun-phrase pass, {args.words} words, {len(token_models)} swap model(s): best "
+              f"{out['spun_pass_ms_best']:.2f} ms, median "
               f"{out['spun_pass_ms_median']:.2f} ms (target < 5 ms); {out['ratio_to_str_split']:.0f}x str.split, "
               f"{out['ratio_to_zlib_compress']:.1f}x zlib.compress of the same text")
         print(f"tables ready (unpickled, look-up indexes built): {tables_ready_s:.2f} s (target < 1 s); whole "

@@ -65,9 +65,10 @@ class Detector:
 
     @classmethod
     def from_bundle(cls, bundle: dict[str, Any], card: dict[str, Any], sha256: str) -> "Detector":
-        """A detector over an already verified bundle, its page classifier compiled (model/forest.py):
+        """A detector over an already verified bundle, its page classifiers compiled (model/forest.py):
         the same fitted trees and calibrators read into arrays, 0.7 ms a page instead of 20-30 ms."""
-        return cls(bundle, card, sha256, [compile_classifier(pipeline) or pipeline for _, pipeline in members_of(bundle)])
+        compiled = [compile_classifier(pipeline) or pipeline for _, pipeline in members_of(bundle)]
+        return cls(bundle, card, sha256, compiled)
 
     @property
     def classifier(self) -> Any:

@@ -307,8 +307,9 @@ def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float
     oof = np.mean([f[0] for f in fitted], axis=0)
     test_scores = np.mean([f[2] for f in fitted], axis=0)
     print(f"[train] {len(members)} page classifier(s) fitted ({time.time() - t0:.0f}s)", flush=True)
-    bundle = {"format": FORMAT_VERSION, "pipeline": fitted[0][1], "threshold": 0.5, "feature_names": list(FEATURE_NAMES),
-              "tables": tables_all, "token_model": members[0].token_model, "token_features": list(TOKEN_FEATURES)}
+    bundle = {"format": FORMAT_VERSION, "pipeline": fitted[0][1], "threshold": 0.5,
+              "feature_names": list(FEATURE_NAMES), "tables": tables_all, "token_model": members[0].token_model,
+              "token_features": list(TOKEN_FEATURES)}
     if len(members) > 1:
         bundle["members"] = [{"token_model": m.token_model, "pipeline": f[1], "seed": m.seed}
                              for m, f in zip(members, fitted)]
