@@ -29,10 +29,14 @@ def sha256_bytes(data: bytes) -> str:
 def members_of(bundle: dict[str, Any]) -> list[tuple[Any, Any]]:
     """(swap model, page classifier) of each member of the bundle's ensemble, in order. A bundle without
     "members" is one member: its "token_model" (None when it has none) and its "pipeline". An ensemble's
-    bundle keeps its first member under those two keys too, for tools that use one swap model."""
+    bundle keeps its first member under those two keys too, for tools that use one swap model. Raises
+    `ArtifactError` for members that are not a non-empty list of dicts with a "pipeline"."""
     members = bundle.get("members")
-    if not members:
+    if members is None:
         return [(bundle.get("token_model"), bundle["pipeline"])]
+    if not isinstance(members, list) or not members or \
+            not all(isinstance(m, dict) and "pipeline" in m for m in members):
+        raise ArtifactError("model artifact's members are malformed")
     return [(m.get("token_model"), m["pipeline"]) for m in members]
 
 
@@ -81,10 +85,7 @@ def load_artifact(model_dir: Path, expected_sha256: str | None = None) -> tuple[
         raise ArtifactError("model artifact lacks required parts")
     if bundle["format"] != FORMAT_VERSION:
         raise ArtifactError(f"model artifact format {bundle['format']} is not {FORMAT_VERSION}")
-    members = bundle.get("members")
-    if members is not None and (not isinstance(members, list) or not members or
-                                not all(isinstance(m, dict) and "pipeline" in m for m in members)):
-        raise ArtifactError("model artifact's members are malformed")
+    members_of(bundle)          # raises for malformed members
     return bundle, card, digest
 
 

@@ -163,3 +163,19 @@ def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(mon
     # near miss: one member is a single model, with no "members" key
     assert T.finish(argparse.Namespace(), samples, members[:1], y, folds, None, 0.0, K, {}) == 0
     assert "members" not in seen["bundle"] and np.allclose(seen["oof"], each[0][0])
+
+
+def test_one_featurising_pass_gives_each_member_the_matrix_it_would_get_alone(detector, fixture_bytes):
+    from training.dataset import Sample
+    from training.train import featurise
+
+    pages = [fixture_bytes("farm_page.html"), fixture_bytes("legit_news.html"), PAGE.encode()]
+    samples = [Sample(id=str(i), html=html, label=0, kind="ham", group=str(i), fold=i % 2, source="test")
+               for i, html in enumerate(pages)]
+    tables, own, other = detector.bundle["tables"], detector.bundle["token_model"], _ConstantSwaps(0.9)
+    both = featurise(samples, {k: (tables, [own, other]) for k in range(2)}, workers=1)
+    alone = [featurise(samples, {k: (tables, [m]) for k in range(2)}, workers=1)[0] for m in (own, other)]
+    assert len(both) == 2 and all(X.shape == (3, len(alone[0][0])) for X in both)
+    for X_both, X_alone in zip(both, alone):
+        assert np.array_equal(X_both, X_alone, equal_nan=True)
+    assert not np.array_equal(both[0], both[1], equal_nan=True)        # the members differ

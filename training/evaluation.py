@@ -110,13 +110,13 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
             print(f"[gate] the current model cannot score here ({exc}); comparing with the figures its card "
                   f"recorded on this eval set", flush=True)
     decision = gate_decision(current, candidate, crossed=crossed)
+    members = bundle.get("members") or [{"seed": args.seed}]
     card = {
         "name": "unspun", "version": version, "created": now.isoformat(), "seed": args.seed,
         "format": bundle["format"], "data": data_summary, "libraries": versions,
         "features": list(bundle["feature_names"]), "token_features": list(bundle["token_features"]),
         "threshold": {"value": thr, "policy": choice.to_dict()},
-        "ensemble": {"members": len(bundle.get("members") or [None]),
-                     "seeds": [m.get("seed") for m in bundle["members"]] if bundle.get("members") else [args.seed],
+        "ensemble": {"members": len(members), "seeds": [m.get("seed") for m in members],
                      "score": "mean of the members' page classifiers' scores"},
         "metrics_test_split": rep.metrics, "gate": {"passed": decision.passed, "reasons": decision.reasons,
                                                     "current": current, "candidate": candidate,

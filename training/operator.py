@@ -58,9 +58,9 @@ def train_operator(args) -> int:
     print(f"[train] operator data: {len(samples)} pages ({int(y.sum())} spam, {int((1 - y).sum())} ham), "
           f"{len(set(s.group for s in samples))} groups; counts {dict(data.counts)}", flush=True)
     tables = base.bundle["tables"]
-    members = [Member(featurise(samples, {k: (tables, token_model) for k in range(K)}, args.workers), token_model,
-                      args.seed + m * MEMBER_SEED_STEP)
-               for m, token_model in enumerate(base.token_models)]
+    Xs = featurise(samples, {k: (tables, base.token_models) for k in range(K)}, args.workers)
+    members = [Member(X, token_model, args.seed + m * MEMBER_SEED_STEP)
+               for m, (X, token_model) in enumerate(zip(Xs, base.token_models))]
     summary = {"source": str(args.data), "pages": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                "data_sha256": dataset_sha256(data.items), "counts": dict(data.counts),
                "reference_tables_from": base.version}

@@ -64,13 +64,17 @@ _WORKER: dict = {}
 
 def _features(args: tuple[int, bytes, str]) -> np.ndarray:
     fold, html, url = args
-    tables, token_model = _WORKER["by_fold"][fold]
-    return analyse_page(html, url=url or None, tables=tables, token_model=token_model).vector
+    tables, token_models = _WORKER["by_fold"][fold]
+    models = [m for m in token_models if m is not None]
+    return np.stack(analyse_page(html, url=url or None, tables=tables, token_models=models).vectors)
 
 
-def featurise(samples, by_fold: dict, workers: int) -> np.ndarray:
-    """Feature matrix, each sample with its own fold's tables and token model (fork shares them)."""
+def featurise(samples, by_fold: dict, workers: int) -> list[np.ndarray]:
+    """One feature matrix per member, each sample with its own fold's tables and the members' swap models
+    for that fold (`by_fold[k]` = (tables, [swap model of each member])): a page is decoded, parsed and
+    analysed once for every member (`analyse_page`), in `workers` forked processes (fork shares the models)."""
     _WORKER["by_fold"] = by_fold
+    n_members = max((len(models) for _, models in by_fold.values()), default=1)
     jobs = [(s.fold, s.html, s.url) for s in samples]
     if workers > 1:
         ctx = mp.get_context("fork")
@@ -78,7 +82,10 @@ def featurise(samples, by_fold: dict, workers: int) -> np.ndarray:
             rows = pool.map(_features, jobs, chunksize=32)
     else:
         rows = [_features(j) for j in jobs]
-    return np.vstack(rows) if rows else np.zeros((0, len(FEATURE_NAMES)))
+    if not rows:
+        return [np.zeros((0, len(FEATURE_NAMES))) for _ in range(n_members)]
+    stacked = np.stack(rows)                 # samples x members x features
+    return [stacked[:, m, :] for m in range(stacked.shape[1])]
 
 
 def token_training_data(docs, tables_by_fold, spinners, rng: random.Random):
@@ -235,19 +242,22 @@ def train_default(args) -> int:
     y = np.array([s.label for s in samples])
     folds = np.array([s.fold for s in samples])
     real_hams = threshold_rows([s.kind for s in samples], y, folds != K - 1) & (y == 0)
-    members = []
-    for m in range(args.members):
-        seed = args.seed + m * MEMBER_SEED_STEP
+    seeds = [args.seed + m * MEMBER_SEED_STEP for m in range(args.members)]
+    by_member = []      # per member: the K cross-fitting swap models and the one fitted on every fold
+    for m, seed in enumerate(seeds):
         tok_data = token_training_data(docs, tables, spinners, random.Random(seed))
-        token_models, token_all = fit_token_models(tok_data, K, seed, args.workers)
+        by_member.append(fit_token_models(tok_data, K, seed, args.workers))
         del tok_data
         print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
               flush=True)
-        X = featurise(samples, {k: (tables[k], token_models[k]) for k in range(K)}, args.workers)
+    Xs = featurise(samples, {k: (tables[k], [fold_models[k] for fold_models, _ in by_member]) for k in range(K)},
+                   args.workers)
+    print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
+    members = []
+    for X, (_, token_all), seed in zip(Xs, by_member, seeds):
         token_all.swap_llr_fire_ = llr_fire_cut(X, real_hams)
-        print(f"[train] member {m + 1}/{args.members}: features computed ({time.time() - t0:.0f}s); spun_phrases "
-              f"fires on its own at a swap log-likelihood ratio of {token_all.swap_llr_fire_:.4f} per 100 words",
-              flush=True)
+        print(f"[train] seed {seed}: spun_phrases fires on its own at a swap log-likelihood ratio of "
+              f"{token_all.swap_llr_fire_:.4f} per 100 words", flush=True)
         members.append(Member(X, token_all, seed))
     return finish(args, samples, members, y, folds, tables_all, t0, K,
                   data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
