@@ -150,3 +150,25 @@ def test_threshold_rows_keep_every_ham_when_none_is_real():  # near miss: only s
     y = np.array([0, 1, 0])
     train = np.array([True, True, True])
     assert threshold_rows(kinds, y, train).tolist() == [True, True, True]
+
+
+def test_a_second_training_in_the_same_second_gets_its_own_version(tmp_path):
+    import datetime as dt
+
+    from training.evaluation import claim_version
+    now = dt.datetime(2026, 11, 30, 1, 2, 3, tzinfo=dt.timezone.utc)
+    first, first_dir = claim_version(tmp_path / "reports", now)
+    (first_dir / "report.md").write_text("first")
+    second, second_dir = claim_version(tmp_path / "reports", now)
+    assert (first, second) == ("2026.11.30-010203", "2026.11.30-010203-2")
+    assert second_dir.is_dir() and second_dir != first_dir
+    assert (first_dir / "report.md").read_text() == "first"   # the first one's report is left alone
+
+
+def test_trainings_in_different_seconds_keep_plain_versions(tmp_path):  # near miss: no clash, no suffix
+    import datetime as dt
+
+    from training.evaluation import claim_version
+    now = dt.datetime(2026, 11, 30, 1, 2, 3, tzinfo=dt.timezone.utc)
+    versions = [claim_version(tmp_path, now + dt.timedelta(seconds=s))[0] for s in (0, 1)]
+    assert versions == ["2026.11.30-010203", "2026.11.30-010204"]

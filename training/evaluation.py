@@ -51,6 +51,22 @@ def threshold_rows(kinds: list[str], y: np.ndarray, train: np.ndarray) -> np.nda
     return train & ~synthetic
 
 
+def claim_version(reports: Path, now: dt.datetime) -> tuple[str, Path]:
+    """The model's version (its UTC time to the second) and its report folder, created here so that no
+    other training can take it: a second training finishing in the same second gets "-2", and so on,
+    instead of writing over the first one's report."""
+    base = now.strftime("%Y.%m.%d-%H%M%S")
+    reports.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        version = base if n == 1 else f"{base}-{n}"
+        try:
+            (reports / version).mkdir()
+        except FileExistsError:
+            continue
+        return version, reports / version
+    raise RuntimeError(f"no free version for {base} in {reports}")
+
+
 def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
                          test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict) -> int:
     from training.gate import crossing, crossing_line, gate_decision, promote_atomically, recorded_figures
@@ -62,13 +78,12 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     thr = float(choice.threshold)
     bundle["threshold"] = thr
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    version = now.strftime("%Y.%m.%d-%H%M%S")
+    version, out = claim_version(Path(getattr(args, "reports", REPORTS)), now)
     meta = [{"id": s.id, "kind": s.kind, "spin_rate": s.spin_rate, "source": s.source, "page_type": s.page_type,
              "site": s.group, "dictionary": s.dictionary} for s in samples]
     test_idx = np.flatnonzero(test)
     tmeta = [meta[i] for i in test_idx]
     ty = y[test]
-    out = Path(getattr(args, "reports", REPORTS)) / version
     n_left_out = int((train & ~rows).sum())
     policy_note = (f"Chosen on the out-of-fold scores of the training folds' spams and real hams ({n_left_out} "
                    f"synthetic hams left out).\n\n" if n_left_out else "")
