@@ -100,3 +100,52 @@ def test_cli_compares_a_model_with_the_average_of_two(tmp_path: Path, capsys) ->
     out = capsys.readouterr().out
     assert out.count("| all | 40 | 0 | 8 | 16 |") == 2 and "B+C" in out
     assert compare.main([str(tmp_path / "A"), f"{tmp_path / 'B'}+{tmp_path / 'missing'}"]) == 2
+
+
+def _tail_record(version: str, ten: float, rest: float = 0.1) -> dict:
+    """REAL's real pages; per dictionary, spun pages 0-9 at `ten` and 10-19 at `rest`."""
+    spun = {f"{name} 0.03": {f"page/{i}": (ten if i < 10 else rest) for i in range(20)} for name in ("moby", "seed")}
+    return {"version": version, "threshold": 0.9, "real_pages": dict(REAL), "in_place": spun,
+            "plain_real": dict(REAL), "plain": spun}
+
+
+def test_a_pages_false_positive_cost_is_the_share_of_real_pages_at_or_above_it() -> None:
+    costs = compare.fp_costs(_tail_record("A", 0.3985, rest=0.99), "in_place", "real_pages")
+    assert costs[("moby 0.03", "page/0")] == pytest.approx(1 / 400)      # only 0.399 is above it
+    assert costs[("seed 0.03", "page/15")] == 0.0
+    tied = compare.fp_costs(_tail_record("A", 0.398), "in_place", "real_pages")
+    assert tied[("moby 0.03", "page/0")] == pytest.approx(2 / 400)       # a real page at its score counts
+    assert tied[("moby 0.03", "page/15")] == pytest.approx(300 / 400)
+
+
+def test_without_a_cut_the_model_ranking_spun_pages_above_more_real_ones_wins() -> None:
+    a, b = _tail_record("A", 0.3975), _tail_record("B", 0.3995)   # costs 2 / 400 (0.398, 0.399) and 0
+    # the 0.5% cut (above the third highest real page, 0.397) flags pages 0-9 under both: no discordant page
+    assert compare.paired_counts(a, b, "in_place", "real_pages", 0.005)["moby"] == (20, 10, 0, 0)
+    # without a cut B ranks all ten below fewer real pages; pages 10-19 cost 75% under both and are left out
+    assert compare.cost_counts(a, b, "in_place", "real_pages") == {"moby": (10, 0, 10), "seed": (10, 0, 10)}
+    assert compare.recall_within(a, "in_place", "real_pages") == [0.0, 0.5, 0.5]
+    assert compare.recall_within(b, "in_place", "real_pages") == [0.5, 0.5, 0.5]
+
+
+def test_the_same_ranking_on_other_numbers_costs_the_same() -> None:  # near miss: only the ranking counts
+    a = _tail_record("A", 0.3975)
+    b = _tail_record("B", 0.3975 ** 2, rest=0.1 ** 2)
+    b["real_pages"] = {page: score * score for page, score in REAL.items()}
+    assert compare.cost_counts(a, b, "in_place", "real_pages") == {"moby": (10, 0, 0), "seed": (10, 0, 0)}
+
+
+def test_pages_dear_under_both_models_are_outside_the_region() -> None:  # near miss: cheaper, but far from any cut
+    a, b = _tail_record("A", 0.05), _tail_record("B", 0.2)            # costs 87.5% and 50%
+    assert compare.cost_counts(a, b, "in_place", "real_pages") == {}
+
+
+def test_cli_prints_the_cut_free_table_for_both_protocols(tmp_path: Path, capsys) -> None:
+    for version, ten in (("A", 0.3975), ("B", 0.3995)):
+        (tmp_path / version).mkdir()
+        with gzip.open(tmp_path / version / SCORES_NAME, "wt", encoding="utf-8") as f:
+            json.dump(_tail_record(version, ten), f)
+    assert compare.main([str(tmp_path / "A"), str(tmp_path / "B")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("| all | 20 | 0 | 20 | ") == 2 and out.count("without a cut") == 2
+    assert "recall within 0.2% / 0.5% / 1.0% of real pages flagged: A 0.0% / 50.0% / 50.0%, B 50.0% / 50.0% / 50.0%" in out
