@@ -54,12 +54,12 @@ TOKEN_NEGATIVE_SHARE = 0.5     # share of non-swap candidate tokens the token mo
 ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the mean of retrains' scores caught more spun
                                # pages than the retrains alone (docs/measurements.md, "Averaging retrains": 150835
                                # against the mean of four retrains, plain pages 29 / 115, p 3e-13); paired without
-                               # a cut (`training.compare`), 233443's three members rank spun plain pages better
-                               # than its first two (163 / 372 pages, p 8e-20; in place level, 83 / 87), and a
-                               # fourth (015026) did not pay (plain pages 161 / 191, p 0.12; in place 107 / 54
-                               # the other way, p 4e-5); each member adds a swap model and a page classifier
-                               # (about 1.8 MB in the artifact) and a swap-model pass per page (about 17 ms on a
-                               # 5,000-word text)
+                               # a cut (`training.compare`; spun pages ranked better with fewer / with more
+                               # members), 233443's three members beat its first two in plain pages (163 / 372,
+                               # p 8e-20; in place level, 83 / 87), and a fourth (015026) did not pay (plain
+                               # pages 161 / 191, p 0.12; in place 107 / 54, p 4e-5); each member adds a swap
+                               # model and a page classifier (about 1.8 MB in the artifact) and a swap-model pass
+                               # per page (about 17 ms on a 5,000-word text)
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
