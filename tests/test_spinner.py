@@ -8,9 +8,9 @@ import pytest
 
 from training.corpus import shared_dir
 from training.dataset import TRAIN_DICTIONARIES
-from training.spinner import (EXTRA_TRAIN_SWAPS, PRIVATE_SWAPS, SEED_HELD_OUT_SWAPS, SEED_TRAIN_SWAPS,
-                              SPINNER_DICTIONARIES, Spinner, match_case, number_words, seed_half,
-                              spell_number)
+from training.spinner import (CONSISTENT_SUFFIX, EXTRA_TRAIN_SWAPS, PRIVATE_SWAPS, SEED_HELD_OUT_SWAPS,
+                              SEED_TRAIN_SWAPS, SPINNER_DICTIONARIES, Spinner, match_case, number_words,
+                              seed_half, spell_number)
 from training.thesauri import load_moby, merge
 
 SHARED = shared_dir()
@@ -180,6 +180,62 @@ def test_spin_many_spreads_one_budget_over_pieces() -> None:
         assert undo(r.text, r.changes) == piece
 
 
+# Several synonyms each, so that a per-occurrence spinner seldom picks the same one every time.
+MANY = {"state": ["point out", "condition", "nation", "province"], "policy": ["coverage", "plan", "strategy", "rule"]}
+REPEATS = " ".join(["The State said its policy would not change."] * 6 + ["Policy and state matter."] * 4)
+
+
+def replacements_by_original(changes) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for c in changes:
+        out.setdefault(c.original.lower(), set()).add(c.replacement.lower())
+    return out
+
+
+def test_consistent_spinner_rewrites_a_word_the_same_way_everywhere() -> None:
+    s = Spinner(MANY, name="many", consistent=1.0)
+    for seed in range(10):
+        r = s.spin(REPEATS, 0.2, random.Random(seed))
+        by_original = replacements_by_original(r.changes)
+        assert by_original and all(len(reps) == 1 for reps in by_original.values()), (seed, by_original)
+        assert undo(r.text, r.changes) == REPEATS
+        # one word form's occurrences are taken together: a chosen word is replaced nearly throughout
+        most = max(sum(c.original.lower() == w for c in r.changes) for w in by_original)
+        assert most >= 6, (seed, r.changes)
+    r = s.spin(REPEATS, 0.2, random.Random(3))
+    capitalised = [c for c in r.changes if c.original[:1].isupper()]
+    assert all(c.replacement[:1].isupper() for c in capitalised)
+
+
+def test_per_occurrence_spinner_varies_a_words_synonym() -> None:
+    """Near miss: the default spinner draws a synonym for each occurrence on its own."""
+    s = Spinner(MANY, name="many")
+    varied = [any(len(reps) > 1 for reps in replacements_by_original(s.spin(REPEATS, 0.2, random.Random(seed)).changes)
+                  .values()) for seed in range(10)]
+    assert sum(varied) >= 8
+
+
+def test_consistent_share_mixes_the_two_kinds_of_spin() -> None:
+    s = Spinner(MANY, name="many", consistent=0.5)
+    kinds = [all(len(reps) == 1 for reps in replacements_by_original(s.spin(REPEATS, 0.2, random.Random(seed)).changes)
+                 .values()) for seed in range(40)]
+    assert 8 <= sum(kinds) <= 32
+
+
+def test_consistent_dictionaries_are_the_held_out_ones_rewritten_consistently() -> None:
+    s = SPINNER_DICTIONARIES["seed" + CONSISTENT_SUFFIX](None)
+    assert s.consistent == 1.0 and s.name == "seed" + CONSISTENT_SUFFIX
+    assert SPINNER_DICTIONARIES["seed"](None).consistent == 0.0
+
+
+def test_sometimes_consistent_leaves_the_spinner_it_copies_alone() -> None:
+    from training.train import sometimes_consistent
+
+    base = Spinner(MANY, name="many")
+    mixed = sometimes_consistent(base, 0.5)
+    assert mixed.consistent == 0.5 and base.consistent == 0.0 and mixed.thesaurus is base.thesaurus
+
+
 # -- dictionaries -----------------------------------------------------------------------------------------------
 
 def test_moby_loads_lowercase_and_cached() -> None:
@@ -222,7 +278,7 @@ def test_shared_thesauri_parse() -> None:
 def test_every_spinner_reaches_its_rate(name: str) -> None:
     s = SPINNER_DICTIONARIES[name](SHARED)
     # the tortured list and the seed's swaps are small: real spinners are limited too
-    rate = 0.03 if name in ("tortured", "seed", "seed_train") else 0.1
+    rate = 0.03 if name.removesuffix(CONSISTENT_SUFFIX) in ("tortured", "seed", "seed_train") else 0.1
     r = s.spin(ARTICLE, rate, random.Random(7))
     assert abs(r.rate - rate) <= 0.3 * rate, r.rate
     assert undo(r.text, r.changes) == ARTICLE

@@ -31,7 +31,7 @@ from typing import Any, Callable
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 RATES = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
-DICTIONARIES = ("moby", "mythes", "tortured", "frequent", "private", "seed")
+DICTIONARIES = ("moby", "mythes", "tortured", "frequent", "private", "seed", "private_consistent")
 
 
 def verdicts(det: Any, html: bytes) -> tuple[Any, Any]:

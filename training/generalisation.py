@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     emit(f"## In place, per dictionary ({args.inplace_pages} real pages spun inside their own HTML)\n")
     emit("\"private\" and \"seed\" (the held-out half of the hand-written swaps, the part of \"private\" that is not "
          "thesaurus pairs) are never used in training; the other half, with more of the kind, is (\"seed_train\"). "
+         "\"private_consistent\" is \"private\" rewriting a word the same way wherever it occurs, as the real seed "
+         "page's spinner does; the other dictionaries draw a synonym for each occurrence on its own. "
          "Reference tables are rebuilt without the held-out fold here and below.\n")
     record: dict = {"version": det.version, "threshold": det.threshold}
     crossspin_table(det, shared, args.inplace_pages, args.seed, emit, args.real_pages, record)

@@ -20,7 +20,7 @@ from typing import Any, Callable
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 RATES = (0.015, 0.035, 0.05, 0.08)
-DICTIONARIES = ("private", "frequent", "moby", "seed")
+DICTIONARIES = ("private", "frequent", "moby", "seed", "private_consistent")
 
 
 def plain_page(title: str, text: str) -> str:

@@ -133,8 +133,9 @@ class Spinner:
     """
 
     def __init__(self, thesaurus: dict[str, list[str]], *, name: str, spell_numbers: bool = True,
-                 phrase_table: dict[str, list[str]] | None = None) -> None:
+                 phrase_table: dict[str, list[str]] | None = None, consistent: float = 0.0) -> None:
         self.name = name
+        self.consistent = consistent
         self.spell_numbers = spell_numbers
         self.thesaurus = thesaurus
         self.overrides: dict[str, list[str]] = {}
@@ -254,6 +255,17 @@ class Spinner:
         # the same as a uniform draw over eligible words, without scoring every token of a long page.
         positions = [(ti, i) for ti, t in enumerate(tokens) for i in range(len(t))]
         rng.shuffle(positions)
+        memo: dict[str, str] | None = None
+        if self.consistent and (self.consistent >= 1.0 or rng.random() < self.consistent):
+            # A dictionary spinner rewrites a word the same way wherever it occurs (the seed page has
+            # "coverage" for every "policy", "point out" for every "state"): each word form's occurrences are
+            # visited together, in the order of the form's first random visit, and share one replacement.
+            # Drawn only when `consistent` is set, so other spinners' random streams are unchanged.
+            by_form: dict[str, list[tuple[int, int]]] = {}
+            for ti, i in positions:
+                by_form.setdefault(tokens[ti][i].group().lower(), []).append((ti, i))
+            positions = [pos for group in by_form.values() for pos in group]
+            memo = {}
         taken: dict[int, list[tuple[_Candidate, str]]] = {}
         used: set[tuple[int, int]] = set()
         changed = 0
@@ -274,7 +286,12 @@ class Spinner:
                 continue
             toks = tokens[c.text_index]
             source = texts[c.text_index][toks[c.i].start():toks[c.j - 1].end()]
-            rep = self._replacement(c, source, rng)
+            if memo is not None and source.lower() in memo:
+                rep = match_case(source, memo[source.lower()])
+            else:
+                rep = self._replacement(c, source, rng)
+                if memo is not None and rep is not None:
+                    memo[source.lower()] = rep.lower()
             if rep is None or rep == source:
                 continue
             used.update(span)
@@ -703,6 +720,20 @@ def _seed_train(shared: Path | None) -> Spinner:
     return Spinner({}, name="seed_train", phrase_table=_seed_swaps(SEED_TRAIN_SWAPS))
 
 
+def consistently(factory: Callable[[Path | None], Spinner]) -> Callable[[Path | None], Spinner]:
+    """`factory`'s spinner, rewriting every occurrence of a word form the same way in each spin."""
+
+    def make(shared: Path | None) -> Spinner:
+        spinner = factory(shared)
+        spinner.consistent = 1.0
+        spinner.name += CONSISTENT_SUFFIX
+        return spinner
+
+    return make
+
+
+CONSISTENT_SUFFIX = "_consistent"
+
 SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "moby": _moby,
     "mythes": _mythes,
@@ -712,6 +743,9 @@ SPINNER_DICTIONARIES: dict[str, Callable[[Path | None], Spinner]] = {
     "private": _private,
     "seed": _seed,
     "seed_train": _seed_train,
+    "private_consistent": consistently(_private),
+    "moby_consistent": consistently(_moby),
+    "seed_consistent": consistently(_seed),
 }
 """name -> factory(shared) building that spinner. "moby", "seed" and "seed_train" need no shared dir; the
 others read shared/lexicons."""

@@ -2,7 +2,8 @@
 
 A quick loop for changing token features or the token model without a full `make train`: reference
 tables from folds 0-1, a token model fitted on fold-2 texts (spun as `make train` spins them), tested on
-fold-3 texts unspun and spun at 3.5% and 5% by "private" and "seed" (held out) and Moby. Prints, per
+fold-3 texts unspun and spun at 3.5% and 5% by "private" and "seed" (held out) and Moby, each also rewriting
+a word form the same way throughout ("_consistent", `Spinner.consistent`). Prints, per
 dictionary, the share of swaps found at 0.1 / 0.3 / 1 false flags per 100 words of the unspun texts, and for the
 documents the ROC-AUC and the recall at 1% of unspun texts of three simple scores: the swap probabilities
 summed per 100 words ("sum"), the distinct words of probability >= 0.5 per 100 words ("types"), and the
@@ -23,7 +24,7 @@ import numpy as np
 # runs side by side with two threads each took over 20 minutes instead of 4 (the protocols do the same)
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-DICTIONARIES = ("private", "moby", "seed")
+DICTIONARIES = ("private", "moby", "seed", "private_consistent", "moby_consistent", "seed_consistent")
 RATES = (0.035, 0.05)
 HAM_RATES = (0.1, 0.3, 1.0)    # false flags per 100 words of unspun text
 
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--texts", type=int, default=200, help="fold-3 texts tested")
+    ap.add_argument("--consistent-share", type=float, default=0.0,
+                    help="share of the swap model's training spins that rewrite a word form the same way throughout "
+                         "(make train's: none)")
     args = ap.parse_args(argv)
     shared = shared_dir()
     if shared is None:
@@ -49,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     docs, _ = source_docs(shared, 4)
     tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), default_lexical(shared))
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in set(TRAIN_DICTIONARIES) | set(DICTIONARIES)}
+    for n in TRAIN_DICTIONARIES:
+        spinners[n].consistent = args.consistent_share
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, spinners, random.Random(1))
     print(f"swaps among candidate tokens: {np.concatenate(data[2][1]).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
