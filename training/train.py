@@ -19,6 +19,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
+import copy
 import hashlib
 import multiprocessing as mp
 import platform
@@ -38,6 +39,7 @@ from model.signals.spun_phrases import (SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE, T
                                         candidate_mask, token_matrix)
 from model.tokens import tokenize
 from training.evaluation import evaluate_and_promote, threshold_rows
+from training.spinner import Spinner
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "data-cache"
@@ -50,6 +52,15 @@ TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary an
                                # the generalisation protocols (`training.compare`), seed 7 with two spins caught 65 spun
                                # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
                                # seeds of it disagreed on 59 and 55 where one-spin seeds did on up to 130 and 21
+PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose spinner rewrites a word form the same
+                               # way throughout, as the real seed page's does (`Spinner.consistent`, `--consistent-share`).
+                               # Trained on per-occurrence spins only, 233443 caught 30% of such "private" spins in place
+                               # at 2% of words (58% of per-occurrence ones); with 0.25, 45% (48%), and paired without a
+                               # cut it ranks 95 of them cheaper against 1. 0.5 lost more on per-occurrence spins and
+                               # flagged 6 of 991 real pages of the test split against 2 (docs/measurements.md, session 18).
+                               # The swap models stay on per-occurrence spins: mixing theirs found more consistent swaps
+                               # per token but ranked whole texts worse (`python -m training.tokenexp --consistent-share
+                               # 0.5`: Moby at 3.5%, recall at 1% of unspun texts 0.907 -> 0.723)
 TOKEN_NEGATIVE_SHARE = 0.5     # share of non-swap candidate tokens the token model is fitted on
 ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the mean of retrains' scores caught more spun
                                # pages than the retrains alone (docs/measurements.md, "Averaging retrains": 150835
@@ -204,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
     ap.add_argument("--target-fpr", type=float, default=TARGET_FPR)
+    ap.add_argument("--consistent-share", type=float, default=PAGE_CONSISTENT_SHARE,
+                    help="share of spun training pages whose spinner rewrites a word form the same way throughout")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -240,7 +253,8 @@ def train_default(args) -> int:
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)
     print(f"[train] reference tables built ({time.time() - t0:.0f}s)", flush=True)
     spinners = {name: SPINNER_DICTIONARIES[name](shared) for name in TRAIN_DICTIONARIES}
-    samples = build_samples(docs, pages, spinners, args.seed, K)
+    samples = build_samples(docs, pages, {name: sometimes_consistent(spinner, args.consistent_share)
+                                          for name, spinner in spinners.items()}, args.seed, K)
     print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
     y = np.array([s.label for s in samples])
     folds = np.array([s.fold for s in samples])
@@ -267,6 +281,13 @@ def train_default(args) -> int:
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
                                                                        for s in samples)).hexdigest()})
+
+
+def sometimes_consistent(spinner: Spinner, share: float) -> Spinner:
+    """A copy of `spinner` whose spins rewrite each word form the same way throughout with probability `share`."""
+    out = copy.copy(spinner)
+    out.consistent = share
+    return out
 
 
 def llr_fire_cut(X: np.ndarray, real_hams: np.ndarray) -> float:
