@@ -234,6 +234,8 @@ def test_sometimes_consistent_leaves_the_spinner_it_copies_alone() -> None:
     base = Spinner(MANY, name="many")
     mixed = sometimes_consistent(base, 0.5)
     assert mixed.consistent == 0.5 and base.consistent == 0.0 and mixed.thesaurus is base.thesaurus
+    with pytest.raises(ValueError):
+        sometimes_consistent(base, 1.5)
 
 
 # -- dictionaries -----------------------------------------------------------------------------------------------

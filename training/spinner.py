@@ -129,7 +129,9 @@ class Spinner:
     """Sense-blind synonym spinner over a ``{lowercase word or phrase: [synonyms]}`` dictionary.
 
     Keys containing spaces (from the thesaurus or `phrase_table`) are matched as phrases of up to four
-    words; single-word entries of `phrase_table` take precedence over the thesaurus.
+    words; single-word entries of `phrase_table` take precedence over the thesaurus. `consistent` is the
+    probability that a spin rewrites every occurrence of a word form it picks the same way (0: a synonym is
+    drawn for each occurrence on its own; 1: always, as `SPINNER_DICTIONARIES`' "_consistent" ones do).
     """
 
     def __init__(self, thesaurus: dict[str, list[str]], *, name: str, spell_numbers: bool = True,
@@ -257,8 +259,8 @@ class Spinner:
         rng.shuffle(positions)
         memo: dict[str, str] | None = None
         if self.consistent and (self.consistent >= 1.0 or rng.random() < self.consistent):
-            # A dictionary spinner rewrites a word the same way wherever it occurs (the seed page has
-            # "coverage" for every "policy", "point out" for every "state"): each word form's occurrences are
+            # A dictionary spinner rewrites a word the same way wherever it occurs (the seed page has "coverage"
+            # twice and "policy" never, "point out" four times and "state" never): each word form's occurrences are
             # visited together, in the order of the form's first random visit, and share one replacement.
             # Drawn only when `consistent` is set, so other spinners' random streams are unchanged.
             by_form: dict[str, list[tuple[int, int]]] = {}

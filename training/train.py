@@ -285,6 +285,8 @@ def train_default(args) -> int:
 
 def sometimes_consistent(spinner: Spinner, share: float) -> Spinner:
     """A copy of `spinner` whose spins rewrite each word form the same way throughout with probability `share`."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"the consistent share must be in [0, 1], got {share}")
     out = copy.copy(spinner)
     out.consistent = share
     return out
