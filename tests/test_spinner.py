@@ -228,14 +228,14 @@ def test_consistent_dictionaries_are_the_held_out_ones_rewritten_consistently() 
     assert SPINNER_DICTIONARIES["seed"](None).consistent == 0.0
 
 
-def test_sometimes_consistent_leaves_the_spinner_it_copies_alone() -> None:
-    from training.train import sometimes_consistent
-
+def test_with_consistency_leaves_the_spinner_it_copies_alone() -> None:
     base = Spinner(MANY, name="many")
-    mixed = sometimes_consistent(base, 0.5)
+    mixed = base.with_consistency(0.5)
     assert mixed.consistent == 0.5 and base.consistent == 0.0 and mixed.thesaurus is base.thesaurus
     with pytest.raises(ValueError):
-        sometimes_consistent(base, 1.5)
+        base.with_consistency(1.5)
+    with pytest.raises(ValueError):
+        Spinner(MANY, name="many", consistent=-0.1)
 
 
 # -- dictionaries -----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ Deterministic: the same text, rate and ``random.Random`` state give the same out
 """
 from __future__ import annotations
 
+import copy
 import functools
 import random
 import re
@@ -136,6 +137,8 @@ class Spinner:
 
     def __init__(self, thesaurus: dict[str, list[str]], *, name: str, spell_numbers: bool = True,
                  phrase_table: dict[str, list[str]] | None = None, consistent: float = 0.0) -> None:
+        if not 0.0 <= consistent <= 1.0:
+            raise ValueError(f"consistent must be in [0, 1], got {consistent}")
         self.name = name
         self.consistent = consistent
         self.spell_numbers = spell_numbers
@@ -151,6 +154,15 @@ class Spinner:
                 self.overrides[key] = list(syns)
         self._phrase_lengths = sorted({k.count(" ") + 1 for k in self.phrases}, reverse=True)
         self._phrase_first = frozenset(k.split(" ", 1)[0] for k in self.phrases)
+
+    def with_consistency(self, share: float, name: str | None = None) -> "Spinner":
+        """A copy (sharing the dictionaries) whose spins are consistent with probability `share`."""
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"consistent must be in [0, 1], got {share}")
+        out = copy.copy(self)
+        out.consistent = share
+        out.name = self.name if name is None else name
+        return out
 
     def __repr__(self) -> str:
         return f"Spinner(name={self.name!r}, words={len(self.thesaurus)}, phrases={len(self.phrases)})"
@@ -727,9 +739,7 @@ def consistently(factory: Callable[[Path | None], Spinner]) -> Callable[[Path | 
 
     def make(shared: Path | None) -> Spinner:
         spinner = factory(shared)
-        spinner.consistent = 1.0
-        spinner.name += CONSISTENT_SUFFIX
-        return spinner
+        return spinner.with_consistency(1.0, spinner.name + CONSISTENT_SUFFIX)
 
     return make
 

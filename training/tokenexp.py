@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), default_lexical(shared))
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in set(TRAIN_DICTIONARIES) | set(DICTIONARIES)}
     for n in TRAIN_DICTIONARIES:
-        spinners[n].consistent = args.consistent_share
+        spinners[n] = spinners[n].with_consistency(args.consistent_share)
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, spinners, random.Random(1))
     print(f"swaps among candidate tokens: {np.concatenate(data[2][1]).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)

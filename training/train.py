@@ -19,7 +19,6 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
-import copy
 import hashlib
 import multiprocessing as mp
 import platform
@@ -39,7 +38,6 @@ from model.signals.spun_phrases import (SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE, T
                                         candidate_mask, token_matrix)
 from model.tokens import tokenize
 from training.evaluation import evaluate_and_promote, threshold_rows
-from training.spinner import Spinner
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "data-cache"
@@ -253,7 +251,7 @@ def train_default(args) -> int:
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)
     print(f"[train] reference tables built ({time.time() - t0:.0f}s)", flush=True)
     spinners = {name: SPINNER_DICTIONARIES[name](shared) for name in TRAIN_DICTIONARIES}
-    samples = build_samples(docs, pages, {name: sometimes_consistent(spinner, args.consistent_share)
+    samples = build_samples(docs, pages, {name: spinner.with_consistency(args.consistent_share)
                                           for name, spinner in spinners.items()}, args.seed, K)
     print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
     y = np.array([s.label for s in samples])
@@ -281,15 +279,6 @@ def train_default(args) -> int:
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
                                                                        for s in samples)).hexdigest()})
-
-
-def sometimes_consistent(spinner: Spinner, share: float) -> Spinner:
-    """A copy of `spinner` whose spins rewrite each word form the same way throughout with probability `share`."""
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"the consistent share must be in [0, 1], got {share}")
-    out = copy.copy(spinner)
-    out.consistent = share
-    return out
 
 
 def llr_fire_cut(X: np.ndarray, real_hams: np.ndarray) -> float:
