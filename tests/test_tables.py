@@ -262,6 +262,52 @@ def test_inverse_thesaurus_skips_inflections_that_are_not_common_words() -> None
     assert set(inv) == {"point", "tied", "prime minister"}
 
 
+# a thesaurus that lists function words as synonyms, as Moby does ("to": "on", "onto")
+FUNCTION_WORD_THESAURUS = {"fixture": {"to": ["on", "onto"], "while": ["when"], "big": ["large"]}}
+
+
+def originals_of(lexical, word: str) -> list[str]:  # noqa: ANN001 (training.tables.Lexical)
+    from model.tokens import word_hash
+
+    return [lexical.orig_words[i] for i in lexical.inv.get(word_hash(word), [])]
+
+
+def test_function_words_are_spun_forms_when_asked_and_the_tables_say_so() -> None:
+    from training.tables import build_lexical, function_word_forms_of, tables_from_texts
+
+    lexical = build_lexical(FUNCTION_WORD_THESAURUS, function_word_forms=True)
+    assert originals_of(lexical, "on") == ["to"] and originals_of(lexical, "when") == ["while"]
+    assert originals_of(lexical, "large") == ["big"]
+    assert function_word_forms_of(tables_from_texts(["We drove on the road while it rained."], lexical))
+
+
+def test_by_default_only_words_that_are_not_function_words_get_originals() -> None:
+    from training.tables import FUNCTION_WORD_FORMS, build_lexical, function_word_forms_of, tables_from_texts
+
+    assert not FUNCTION_WORD_FORMS
+    lexical = build_lexical(FUNCTION_WORD_THESAURUS)
+    assert originals_of(lexical, "on") == [] and originals_of(lexical, "when") == []
+    assert originals_of(lexical, "onto") == ["to"] and originals_of(lexical, "large") == ["big"]   # near miss
+    tables = tables_from_texts(["We drove on the road while it rained."], lexical)
+    assert not function_word_forms_of(tables)
+    tables.description_.pop("function_word_forms")      # tables built before the option: without them
+    assert not function_word_forms_of(tables)
+
+
+def test_held_out_tables_are_built_the_way_the_models_own_were(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    import training.frozen as F
+
+    asked = []
+    monkeypatch.setattr(F, "held_out_tables", lambda shared, forms: asked.append(forms) or forms)
+    for description, expected in (({"function_word_forms": True}, True), ({"function_word_forms": False}, False),
+                                  ({}, False)):
+        det = SimpleNamespace(bundle={"tables": SimpleNamespace(description_=description)})
+        assert F.held_out_tables_for("shared", det) is expected
+    assert asked == [True, False, False]
+
+
 def test_an_index_built_in_chunks_is_the_one_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import model.tables as MT
 

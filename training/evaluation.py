@@ -96,7 +96,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     # quality gate: both whole models score the frozen evaluation set as the service would score new pages
     from training.corpus import shared_dir
     from training.evalset import EvalSetError
-    from training.frozen import gate_figures_and_scores, held_out_tables, resolve_evalset
+    from training.frozen import gate_figures_and_scores, held_out_tables_for, resolve_evalset
 
     shared = shared_dir()
     try:
@@ -107,14 +107,19 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     data = dump_bundle(bundle)
     digest = sha256_bytes(data)
     # the default set's texts are in every model's tables built from ../shared: it is scored with tables that
-    # never counted them (training/frozen.py); an operator's EVAL=dir with the models' own
-    gate_tables = held_out_tables(shared) if getattr(args, "eval", None) is None else None
-    candidate, candidate_scores = gate_figures_and_scores(Detector.from_bundle(bundle, {"version": version}, digest),
-                                                          eval_items, evalset_id, gate_tables)
+    # never counted them, each model's built the way its own were (training/frozen.py, `held_out_tables_for`);
+    # an operator's EVAL=dir with the models' own
+    def gate_tables(det):  # noqa: ANN001, ANN202 (Detector -> ReferenceTables | None)
+        return held_out_tables_for(shared, det) if getattr(args, "eval", None) is None else None
+
+    candidate_det = Detector.from_bundle(bundle, {"version": version}, digest)
+    candidate, candidate_scores = gate_figures_and_scores(candidate_det, eval_items, evalset_id,
+                                                          gate_tables(candidate_det))
     crossed = None
     try:
-        current, current_scores = gate_figures_and_scores(Detector.load(args.model_dir), eval_items, evalset_id,
-                                                          gate_tables)
+        current_det = Detector.load(args.model_dir)
+        current, current_scores = gate_figures_and_scores(current_det, eval_items, evalset_id,
+                                                          gate_tables(current_det))
         crossed = crossing([int(it.label) for it in eval_items], current_scores, current, candidate_scores, candidate)
     except ArtifactError as exc:
         current = recorded_figures(args.model_dir, evalset_id, candidate["tables"])

@@ -56,17 +56,28 @@ def build_default_items(shared: Path) -> list[LabelledPage]:
             for s in samples]
 
 
-@functools.lru_cache(maxsize=1)
-def held_out_tables(shared: Path):  # noqa: ANN201 (ReferenceTables; imported lazily)
+@functools.lru_cache(maxsize=2)
+def held_out_tables(shared: Path, function_word_forms: bool | None = None):  # noqa: ANN201 (ReferenceTables)
     """Reference tables counted from every source text outside HELD_OUT_FOLD (about two minutes, so built
     once per process: in `make test`, CI's quality gate and the generalisation test share them, 5 min 20 s
     for the suite against 7 min): the default eval set's texts are all in that fold, so with these its
     pages are as new to the model as the service's pages are (see the module doc). Callers must not
-    modify them."""
-    from training.tables import default_lexical, tables_from_texts
+    modify them. `function_word_forms`: the lexical option of the model they are for (`held_out_tables_for`);
+    `make train`'s when None."""
+    from training.tables import FUNCTION_WORD_FORMS, default_lexical, tables_from_texts
 
+    forms = FUNCTION_WORD_FORMS if function_word_forms is None else function_word_forms
     docs, _ = source_docs(shared, FOLDS)
-    return tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD), default_lexical(shared))
+    return tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
+                             default_lexical(shared, function_word_forms=forms))
+
+
+def held_out_tables_for(shared: Path, det):  # noqa: ANN001, ANN201 (Detector -> ReferenceTables)
+    """`held_out_tables` built the way `det`'s own tables were (its swap models were trained on tables built
+    so): a model from before function words could be spun forms is scored without them."""
+    from training.tables import function_word_forms_of
+
+    return held_out_tables(shared, function_word_forms_of(det.bundle["tables"]))
 
 
 def with_tables(det, tables):  # noqa: ANN001, ANN201 (Detector, ReferenceTables -> Detector)
@@ -174,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure is not None:
         from model.detector import Detector
 
-        figures = gate_figures(Detector.load(args.measure), items, digest, held_out_tables(shared))
+        det = Detector.load(args.measure)
+        figures = gate_figures(det, items, digest, held_out_tables_for(shared, det))
         print(json.dumps(figures, indent=2, default=float))
         if args.record:
             record_figures(args.measure, figures, dt.date.today().isoformat())

@@ -39,16 +39,17 @@ def protocol_cli(argv: list[str] | None, description: str | None, default_pages:
 def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -> tuple[Any, list[Any], list[Any]]:
     """(detector, held-out English docs, a seeded sample of `pages` of them with 150+ words) for the
     protocols that score held-out texts in pages built around them. The detector's reference tables are
-    rebuilt without the held-out fold (`training.frozen.held_out_tables`), as `make train` featurises its
-    test split. The bundled ones counted these texts, which hides most false flags (0.02 per 100 words at
+    rebuilt without the held-out fold, the way the model's own were built
+    (`training.frozen.held_out_tables_for`), as `make train` featurises its test split. The bundled ones counted these texts, which hides most false flags (0.02 per 100 words at
     swap probability 0.5 against 0.5) and moves the statistics away from what the page classifier was
     trained on: on the gate's eval set, FPR 0.15% and recall 77.1% with them, 0.44% and 80.8% without
     (model 2026.11.28-220645)."""
     from model import Detector
     from training.dataset import source_docs
-    from training.frozen import FOLDS, HELD_OUT_FOLD, held_out_tables, with_tables
+    from training.frozen import FOLDS, HELD_OUT_FOLD, held_out_tables_for, with_tables
 
-    det = with_tables(Detector.load(model_dir), held_out_tables(shared))
+    loaded = Detector.load(model_dir)
+    det = with_tables(loaded, held_out_tables_for(shared, loaded))
     docs, _ = source_docs(shared, FOLDS)
     held = [d for d in docs if d.fold == HELD_OUT_FOLD and (d.page is None or (d.page.lang or "en") == "en")]
     test = [d for d in held if len(d.text.split()) >= 150]

