@@ -40,10 +40,10 @@ def held_out_setup(shared: Path, model_dir: str | None, pages: int, seed: int) -
     """(detector, held-out English docs, a seeded sample of `pages` of them with 150+ words) for the
     protocols that score held-out texts in pages built around them. The detector's reference tables are
     rebuilt without the held-out fold, the way the model's own were built
-    (`training.frozen.held_out_tables_for`), as `make train` featurises its test split. The bundled ones counted these texts, which hides most false flags (0.02 per 100 words at
-    swap probability 0.5 against 0.5) and moves the statistics away from what the page classifier was
-    trained on: on the gate's eval set, FPR 0.15% and recall 77.1% with them, 0.44% and 80.8% without
-    (model 2026.11.28-220645)."""
+    (`training.frozen.held_out_tables_for`), as `make train` featurises its test split. The bundled ones
+    counted these texts, which hides most false flags (0.02 per 100 words at swap probability 0.5 against
+    0.5) and moves the statistics away from what the page classifier was trained on: on the gate's eval
+    set, FPR 0.15% and recall 77.1% with them, 0.44% and 80.8% without (model 2026.11.28-220645)."""
     from model import Detector
     from training.dataset import source_docs
     from training.frozen import FOLDS, HELD_OUT_FOLD, held_out_tables_for, with_tables
