@@ -126,6 +126,13 @@ class _Candidate:
     kind: str          # "word", "plural", "possessive", "phrase", "number", "numword"
 
 
+def _share(consistent: float) -> float:
+    """`Spinner.consistent`, checked: a probability."""
+    if not 0.0 <= consistent <= 1.0:
+        raise ValueError(f"consistent must be in [0, 1], got {consistent}")
+    return consistent
+
+
 class Spinner:
     """Sense-blind synonym spinner over a ``{lowercase word or phrase: [synonyms]}`` dictionary.
 
@@ -137,10 +144,8 @@ class Spinner:
 
     def __init__(self, thesaurus: dict[str, list[str]], *, name: str, spell_numbers: bool = True,
                  phrase_table: dict[str, list[str]] | None = None, consistent: float = 0.0) -> None:
-        if not 0.0 <= consistent <= 1.0:
-            raise ValueError(f"consistent must be in [0, 1], got {consistent}")
         self.name = name
-        self.consistent = consistent
+        self.consistent = _share(consistent)
         self.spell_numbers = spell_numbers
         self.thesaurus = thesaurus
         self.overrides: dict[str, list[str]] = {}
@@ -157,10 +162,8 @@ class Spinner:
 
     def with_consistency(self, share: float, name: str | None = None) -> "Spinner":
         """A copy (sharing the dictionaries) whose spins are consistent with probability `share`."""
-        if not 0.0 <= share <= 1.0:
-            raise ValueError(f"consistent must be in [0, 1], got {share}")
         out = copy.copy(self)
-        out.consistent = share
+        out.consistent = _share(share)
         out.name = self.name if name is None else name
         return out
 

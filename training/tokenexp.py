@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--consistent-share", type=float, default=0.0,
                     help="share of the swap model's training spins that rewrite a word form the same way throughout "
                          "(make train's: none)")
-    ap.add_argument("--function-word-forms", action="store_true",
+    ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
                     help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
     args = ap.parse_args(argv)
     shared = shared_dir()
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared is absent")
         return 2
     docs, _ = source_docs(shared, 4)
-    lexical = default_lexical(shared, function_word_forms=args.function_word_forms or FUNCTION_WORD_FORMS)
+    lexical = default_lexical(shared, function_word_forms=args.function_word_forms)
     tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), lexical)
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in set(TRAIN_DICTIONARIES) | set(DICTIONARIES)}
     for n in TRAIN_DICTIONARIES:

@@ -201,6 +201,8 @@ def _versions() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from training.tables import FUNCTION_WORD_FORMS
+
     ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__)
     ap.add_argument("--seed", type=int, default=1337)
     ap.add_argument("--data", type=Path, help="operator data: spam/ and ham/ folders or a JSONL manifest")
@@ -215,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--target-fpr", type=float, default=TARGET_FPR)
     ap.add_argument("--consistent-share", type=float, default=PAGE_CONSISTENT_SHARE,
                     help="share of spun training pages whose spinner rewrites a word form the same way throughout")
-    ap.add_argument("--function-word-forms", action="store_true",
+    ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
                     help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
@@ -234,7 +236,7 @@ def train_default(args) -> int:
     from training.corpus import shared_dir
     from training.dataset import TRAIN_DICTIONARIES, build_samples, source_docs
     from training.spinner import SPINNER_DICTIONARIES
-    from training.tables import FUNCTION_WORD_FORMS, assemble, count_texts, default_lexical, merge_counts
+    from training.tables import assemble, count_texts, default_lexical, merge_counts
 
     shared = shared_dir()
     if shared is None:
@@ -246,7 +248,7 @@ def train_default(args) -> int:
     K = args.folds
     docs, pages = source_docs(shared, K, args.limit)
     print(f"[train] {len(docs)} source texts, {len(pages)} corpus pages, {K} folds", flush=True)
-    lexical = default_lexical(shared, function_word_forms=args.function_word_forms or FUNCTION_WORD_FORMS)
+    lexical = default_lexical(shared, function_word_forms=args.function_word_forms)
     counts = {k: count_texts((d.text for d in docs if d.fold == k), lexical.vec_vocab) for k in range(K)}
     desc = {"reference_tokens": sum(c.tokens for c in counts.values())}
     tables = {k: assemble(merge_counts([counts[j] for j in range(K) if j != k]), lexical, desc) for k in range(K)}
