@@ -14,6 +14,9 @@
 - `vectors`: hashed word -> unit word vector (float16) from the reference corpus's co-occurrences
   (PPMI + truncated SVD, see `training/tables.py`), for the topical fit of a word in its text
   (`model/coherence.py`). Empty in tables built without them.
+- `classes`: hashed word -> induced word class (distributional, from the reference corpus's neighbour
+  counts), and the class-bigram PMI table over those classes and the rare words' shape classes
+  (`model/word_classes.py`). Empty in tables built without them.
 
 Built by `training/tables.py` (during `make train`) as sorted key arrays. Lookups go through a hash
 index derived from those arrays at first use (`_KeyIndex`; 0.27 s and 57 MB for the bundled tables):
