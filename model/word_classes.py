@@ -10,17 +10,21 @@ their shape (capitalised, hyphenated, suffix; `patterns.WORD_SHAPE_SUFFIXES`). T
 table is counted over the same corpus, the class-based n-gram of Brown et al. (1992). Built by
 `training/tables.py` (`word_class_tables`); tables built without it give NaN features.
 
-Per token i, with `ReferenceTables.class_pmi` and the best one-word or phrase original o of `spun_phrases`:
-- `class_pmi_l`, `class_pmi_r`: PMI of (class(i-1), class(w)) and (class(w), class(i+1)), NaN where the
-  neighbour is not joined by one space; `class_pmi_min` the smaller;
-- `class_gain_l`, `class_gain_r`: how much higher the PMI would be with o in w's place (NaN without an
-  original); `class_gain_max` the larger.
+Per token i, with `ReferenceTables.class_pmi` and the best one-word or phrase original o of `spun_phrases`,
+the PMI of (class(i-1), class(w)) and of (class(w), class(i+1)) is compared with the same with o in w's place:
+- `class_gain_l`, `class_gain_r`: how much higher the PMI would be with o (NaN without an original, or where
+  the neighbour is not joined by one space); `class_gain_max` the larger.
 
-On held-out texts (a scratch run of the `training.tokenexp` protocol, 200 fold-3 texts, classes from the
-fold-0/1 texts) the six features raised the share of swaps found at 0.3 false flags per 100 words from
-0.269 to 0.280 ("private"), 0.333 to 0.349 (Moby), 0.158 to 0.165 ("seed") and 0.325 to 0.367
-("private_consistent"), and the recall at 1% of unspun texts by the log-likelihood ratio at 1.5% of
-words changed from 0.430 to 0.500, 0.435 to 0.525, 0.075 to 0.155 and 0.355 to 0.395.
+Only the gains are features. The written word's own class PMI flags whatever reads oddly, and a real
+page's main text has plenty that does (headings, captions, lists). A scratch run of the
+`training.tokenexp` protocol (swap models fitted on the same fold-2 spins with three column sets, 300
+fold-3 texts, classes from the fold-0/1 texts) put the 99th percentile of the unspun texts' log-likelihood
+ratio at 0.017 without class features, 0.087 with the PMI and the gains, and 0.003 with the gains alone.
+With the gains alone, the recall at 1% of unspun texts at 1.5 / 3.5% of words changed rose from 0.413 /
+0.807 to 0.480 / 0.863 ("private"), 0.520 / 0.827 to 0.563 / 0.880 (Moby), 0.397 / 0.623 to 0.420 / 0.667
+("private_consistent") and 0.233 to 0.257 at 3.5% ("seed"; 0.093 against 0.087 at 1.5%). With the PMI as
+well it fell (0.323 / 0.737 for "private"), and a full model trained that way (2026.11.30-092915,
+docs/measurements.md "Session 20") ranked real pages higher and in-place spins lower.
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ from model import patterns as P
 from model.tables import ReferenceTables
 from model.tokens import NUM, Tokens
 
-FEATURES = ("class_pmi_l", "class_pmi_r", "class_pmi_min", "class_gain_l", "class_gain_r", "class_gain_max")
+FEATURES = ("class_gain_l", "class_gain_r", "class_gain_max")
 _SUFFIXES = P.WORD_SHAPE_SUFFIXES
 N_SHAPES = 1 + 4 * (len(_SUFFIXES) + 1)   # numbers, then (lower/capital) x (plain/hyphenated) x (suffix or none)
 
@@ -91,5 +95,5 @@ def class_matrix(tok: Tokens, tables: ReferenceTables, best_o: np.ndarray) -> np
     g_l = np.where(left_ok & has_o, pmi[c_l, o] - np.nan_to_num(p_l), np.nan)
     g_r = np.where(right_ok & has_o, pmi[o, c_r] - np.nan_to_num(p_r), np.nan)
     with np.errstate(invalid="ignore"):
-        out[:] = np.column_stack([p_l, p_r, np.fmin(p_l, p_r), g_l, g_r, np.fmax(g_l, g_r)])
+        out[:] = np.column_stack([g_l, g_r, np.fmax(g_l, g_r)])
     return out
