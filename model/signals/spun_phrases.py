@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from model import coherence, triples, word_classes
+from model import coherence, triples
 from model import patterns as P
 from model.tables import ReferenceTables
 from model.tokens import NUM, Tokens, pair_keys, tokenize
@@ -238,9 +238,7 @@ TOKEN_FEATURES = (
     "n_candidates", "capital_mid", "function_word", "is_num", "length", "skip_sup",
     "orig_zipf_gap", "unseen_window", "name_run", "fit_ratio", "fit_ratio_min_side",
     "orig_in_text",
-) + coherence.FEATURES + triples.FEATURES + word_classes.FEATURES
-# the columns of swap models fitted before the word-class features existed (they do not record theirs)
-LEGACY_TOKEN_FEATURES = TOKEN_FEATURES[: -len(word_classes.FEATURES)]
+) + coherence.FEATURES + triples.FEATURES
 
 
 def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None = None,
@@ -302,8 +300,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None =
     # the topical fit and the triples only where the swap model will look (the costly parts for long texts)
     looked_at = np.flatnonzero(candidate_mask(base, scope))
     X = np.hstack([base, coherence.coherence_matrix(h, tables, looked_at, cands),
-                   triples.triple_matrix(tok, tables, looked_at, cands),
-                   word_classes.class_matrix(tok, tables, best_o)])
+                   triples.triple_matrix(tok, tables, looked_at, cands)])
     return X, best_o, span
 
 
@@ -330,23 +327,12 @@ def scope_of(token_model) -> str:  # noqa: ANN001 (a fitted classifier)
     return getattr(token_model, "candidate_scope_", NARROW_SCOPE)
 
 
-def features_of(token_model) -> tuple[str, ...]:  # noqa: ANN001 (a fitted classifier)
-    """The TOKEN_FEATURES columns `token_model` was fitted on, in order (`token_features_`; swap models
-    that do not record theirs were fitted on LEGACY_TOKEN_FEATURES)."""
-    return tuple(getattr(token_model, "token_features_", LEGACY_TOKEN_FEATURES))
-
-
 def swap_probabilities(X: np.ndarray, token_model) -> np.ndarray:
-    """Per-token swap probability (0 outside the model's `candidate_mask`), from the columns of `X`
-    (a `token_matrix`) that the model was fitted on."""
+    """Per-token swap probability (0 outside the model's `candidate_mask`)."""
     prob = np.zeros(len(X))
     mask = candidate_mask(X, scope_of(token_model))
     if mask.any():
-        names = features_of(token_model)
-        rows = X[mask]
-        if names != TOKEN_FEATURES:
-            rows = rows[:, [TOKEN_FEATURES.index(name) for name in names]]
-        prob[mask] = token_model.predict_proba(rows)[:, 1]
+        prob[mask] = token_model.predict_proba(X[mask])[:, 1]
     return prob
 
 
