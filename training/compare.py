@@ -20,6 +20,13 @@ page must flag too. Over the pages that cost at most REGION (1%) under either mo
 cheaper under A and those cheaper under B, and sign-tests them: every cut in that region counts, none
 decides alone. Beside it, each model's recall within the budgets RECALL_BUDGETS.
 
+Both tables hold the two models fixed: the p-value says whether these two artifacts rank the spun pages
+differently, not whether the code that trained one is better. Retraining the same code with another seed
+moves the counts as much as the changes tried: 050928 (seed 7) against 123730 (seed 8, the same code)
+is 46 / 26 in place above the cut and 242 / 139 without one, and 474 / 242 (p 3e-18) in plain pages without
+a cut (docs/measurements.md, "Session 21"). To judge a change, pair arms of two or more seeds each, their
+scores averaged ("+" below), or set the difference against a retrain of the unchanged code.
+
 REPORT_A and REPORT_B are `reports/<version>` directories holding `generalisation_scores.json.gz`
 (`python -m training.generalisation` writes it). Either may be several directories joined by "+": the
 models' scores averaged page by page (`average_scores`), to measure what an ensemble of retrains would do
