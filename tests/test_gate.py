@@ -206,6 +206,30 @@ def test_evalset_round_trip_and_deterministic_digest(tmp_path: Path) -> None:
     assert set(rec) == {"id", "sha256", "label", "kind", "spin_rate", "source", "site", "page_type", "url"}
 
 
+def test_a_spun_pages_dictionary_round_trips_and_other_records_keep_their_fields(tmp_path: Path) -> None:
+    spun = LabelledPage(id="inplace-1", html=b"<p>the Key Minister</p>", label=1, kind="inplace_spun",
+                        meta={"spin_rate": 0.02, "dictionary": "private"})
+    write_evalset(tmp_path, items() + [spun])
+    loaded = {it.id: it for it in load_evalset(tmp_path)}
+    assert loaded["inplace-1"].meta == spun.meta
+    records = {r["id"]: r for r in map(json.loads, (tmp_path / MANIFEST).read_text().splitlines())}
+    assert records["inplace-1"]["dictionary"] == "private"
+    assert "dictionary" not in records["farm-1"] and "dictionary" not in records["ham-1"]
+
+
+def test_recall_by_dictionary_counts_spun_pages_of_each_dictionary_at_the_threshold() -> None:
+    from training.frozen import format_recall_by_dictionary, recall_by_dictionary
+
+    pages = [LabelledPage(id=f"p{i}", html=b"x", label=label, meta={"dictionary": name} if name else {})
+             for i, (label, name) in enumerate([(1, "seed"), (1, "seed"), (1, "moby"), (1, ""), (0, "")])]
+    scores = [0.9, 0.4, 0.5, 0.99, 0.99]
+    got = recall_by_dictionary(pages, scores, 0.5)
+    assert got == {"moby": (1, 1), "seed": (1, 2)}           # at the threshold counts; hams and unknowns left out
+    assert recall_by_dictionary(pages, scores, 0.95) == {"moby": (0, 1), "seed": (0, 2)}
+    line = format_recall_by_dictionary({"seed": (0, 2)}, got)
+    assert line == "moby 100.0% (n=1); seed 0.0% -> 50.0% (n=2)"
+
+
 def test_load_evalset_refuses_a_tampered_page(tmp_path: Path) -> None:
     write_evalset(tmp_path, items())
     target = tmp_path / "pages" / f"{items()[1].sha256}.html.gz"

@@ -4,7 +4,7 @@ Layout of an eval-set folder::
 
     pages/<sha256>.html.gz     one gzip file per page (gzip mtime 0: same pages, same bytes)
     manifest.jsonl             {"id","sha256","label","kind","spin_rate","source","site","page_type","url"} per
-                               page, sorted by id
+                               page, sorted by id, and "dictionary" (the spinner's) for a spun page that has one
     MANIFEST.sha256            "<sha256 of manifest.jsonl>  manifest.jsonl" (sha256sum format)
 
 `load_evalset` refuses the set (`EvalSetError`) if the manifest digest does not match ``MANIFEST.sha256`` or the
@@ -49,6 +49,8 @@ def _record(it: LabelledPage) -> dict[str, Any]:
     for key in ("spin_rate", "source", "site", "page_type"):
         rec[key] = it.meta.get(key)
     rec["url"] = it.url
+    if it.meta.get("dictionary"):      # only when known, so that sets written without it keep their bytes
+        rec["dictionary"] = it.meta["dictionary"]
     return rec
 
 
@@ -150,7 +152,8 @@ def load_evalset(dir: Path, expected_digest: str | None = None) -> list[Labelled
         if got != sha:
             problems.append(f"{page_id}: page bytes hash to {got}, manifest says {sha}")
             continue
-        meta = {k: rec.get(k) for k in ("spin_rate", "source", "site", "page_type") if rec.get(k) is not None}
+        meta = {k: rec.get(k) for k in ("spin_rate", "source", "site", "page_type", "dictionary")
+                if rec.get(k) is not None}
         items.append(LabelledPage(id=page_id, html=data, label=label, url=rec.get("url"), source_path=str(path),
                                   kind=str(rec.get("kind") or LABEL_NAMES.get(label, "")), meta=meta))
     if problems:

@@ -96,7 +96,8 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     # quality gate: both whole models score the frozen evaluation set as the service would score new pages
     from training.corpus import shared_dir
     from training.evalset import EvalSetError
-    from training.frozen import gate_figures_and_scores, held_out_tables_for, resolve_evalset
+    from training.frozen import (format_recall_by_dictionary, gate_figures_and_scores, held_out_tables_for,
+                                 recall_by_dictionary, resolve_evalset)
 
     shared = shared_dir()
     try:
@@ -121,6 +122,11 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
         current, current_scores = gate_figures_and_scores(current_det, eval_items, evalset_id,
                                                           gate_tables(current_det))
         crossed = crossing([int(it.label) for it in eval_items], current_scores, current, candidate_scores, candidate)
+        by_dictionary = format_recall_by_dictionary(
+            recall_by_dictionary(eval_items, current_scores, current_det.threshold),
+            recall_by_dictionary(eval_items, candidate_scores, candidate_det.threshold))
+        if by_dictionary:
+            print(f"[gate] recall by spinner dictionary (current -> candidate): {by_dictionary}", flush=True)
     except ArtifactError as exc:
         current = recorded_figures(args.model_dir, evalset_id, candidate["tables"])
         if current is None:

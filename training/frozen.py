@@ -143,10 +143,33 @@ def gate_figures_and_scores(det, items: list[LabelledPage], digest: str, tables=
     return figures, s
 
 
+def recall_by_dictionary(items: list[LabelledPage], scores, threshold: float) -> dict[str, tuple[int, int]]:
+    """Per spinner dictionary of the set's spun pages: (pages flagged at `threshold`, pages). The gate decides
+    on all pages together; this shows where a candidate gains or loses (an unseen dictionary's spins can
+    move apart from the rest)."""
+    out: dict[str, tuple[int, int]] = {}
+    for it, score in zip(items, scores):
+        name = it.meta.get("dictionary")
+        if it.label and name:
+            hit, n = out.get(name, (0, 0))
+            out[name] = (hit + int(score >= threshold), n + 1)
+    return dict(sorted(out.items()))
+
+
+def format_recall_by_dictionary(current: dict[str, tuple[int, int]] | None, candidate: dict[str, tuple[int, int]]) -> str:
+    """One line: each dictionary's recall, the current model's first when there is one."""
+    def pct(hit_n: tuple[int, int]) -> str:
+        return f"{100.0 * hit_n[0] / hit_n[1]:.1f}%"
+
+    parts = [f"{name} {pct(current[name]) + ' -> ' if current and name in current else ''}{pct(hit_n)} (n={hit_n[1]})"
+             for name, hit_n in candidate.items()]
+    return "; ".join(parts)
+
+
 def record_figures(model_dir: Path, figures: dict, when: str) -> None:
     """Make `figures` the model card's gate figures (what `gate.recorded_figures` and CI's quality gate read),
-    keeping the ones they replace under `gate.replaced` with the date: for a model promoted before the gate
-    measured as it does now."""
+    keeping the ones they replace under `gate.replaced` with the date and why: for a model promoted before the
+    gate measured as it does now, or before the set was re-pinned."""
     import json
 
     from model.artifact import CARD_NAME
@@ -185,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         from model.detector import Detector
 
         det = Detector.load(args.measure)
-        figures = gate_figures(det, items, digest, held_out_tables_for(shared, det))
+        figures, scores = gate_figures_and_scores(det, items, digest, held_out_tables_for(shared, det))
         print(json.dumps(figures, indent=2, default=float))
+        print("recall by dictionary:", format_recall_by_dictionary(None, recall_by_dictionary(items, scores,
+                                                                                               det.threshold)))
         if args.record:
             record_figures(args.measure, figures, dt.date.today().isoformat())
             print(f"recorded in {args.measure}")
