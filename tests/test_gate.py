@@ -502,6 +502,12 @@ def test_re_recorded_figures_keep_the_ones_they_replace(tmp_path: Path) -> None:
     assert gate_part["replaced"] == [{"figures": old, "replaced_on": "2026-11-29",
                                       "why": f"re-measured with reference tables {GATE_TABLES}"}]
     assert gate.recorded_figures(tmp_path, "abc", GATE_TABLES)["recall"] == 0.808
+    repinned = metrics(0.0, 0.757, evalset="def0123456789abcdef", tables=GATE_TABLES)
+    record_figures(tmp_path, repinned, "2026-11-30")
+    gate_part = json.loads((tmp_path / "model_card.json").read_text())["gate"]
+    assert gate_part["replaced"][-1] == {"figures": new, "replaced_on": "2026-11-30",
+                                         "why": "re-measured on the re-pinned evaluation set def0123456789abc..."}
+    assert gate.recorded_figures(tmp_path, "abc", GATE_TABLES) is None      # the old set's figures are history
 
 
 def test_rewriting_the_set_never_leaves_a_partial_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
