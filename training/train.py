@@ -69,25 +69,33 @@ ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the me
                                # pages 161 / 191, p 0.12; in place 107 / 54, p 4e-5); each member adds a swap
                                # model and a page classifier (about 1.8 MB in the artifact) and a swap-model pass
                                # per page (about 17 ms on a 5,000-word text)
+# Two groups of the training dictionaries for `--unseen-dictionaries`: each held-out group's spins are scored by
+# swap models fitted on the other's, as an unseen spinner's are by the bundled ones. "mixed" merges Moby,
+# WordNet and the tortured pairs and "frequent" draws on the first two, so the groups overlap in pairs; each
+# keeps one source thesaurus (Moby, WordNet) and one hand-made list (tortured pairs, seed-style swaps) apart.
+DICTIONARY_GROUPS = (("moby", "tortured", "seed_train"), ("mythes", "frequent", "mixed"))
+UNSEEN_DICTIONARIES = False    # off until judged with two seeds per arm (`training.compare`)
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
 
 
-def _features(args: tuple[int, bytes, str]) -> np.ndarray:
-    fold, html, url = args
-    tables, token_models = _WORKER["by_fold"][fold]
+def _features(args: tuple[Any, bytes, str]) -> np.ndarray:
+    key, html, url = args
+    tables, token_models = _WORKER["by_fold"][key]
     models = [m for m in token_models if m is not None]
     return np.stack(analyse_page(html, url=url or None, tables=tables, token_models=models).vectors)
 
 
-def featurise(samples, by_fold: dict, workers: int) -> list[np.ndarray]:
+def featurise(samples, by_fold: dict, workers: int, keys: list | None = None) -> list[np.ndarray]:
     """One feature matrix per member, each sample with its own fold's tables and the members' swap models
     for that fold (`by_fold[k]` = (tables, [swap model of each member])): a page is decoded, parsed and
-    analysed once for every member (`analyse_page`), in `workers` forked processes (fork shares the models)."""
+    analysed once for every member (`analyse_page`), in `workers` forked processes (fork shares the models).
+    `keys` (one per sample, default its fold) picks each sample's entry of `by_fold`."""
     _WORKER["by_fold"] = by_fold
     n_members = max((len(models) for _, models in by_fold.values()), default=1)
-    jobs = [(s.fold, s.html, s.url) for s in samples]
+    keys = [s.fold for s in samples] if keys is None else keys
+    jobs = [(key, s.html, s.url) for key, s in zip(keys, samples)]
     if workers > 1:
         ctx = mp.get_context("fork")
         with ctx.Pool(workers) as pool:
@@ -100,24 +108,35 @@ def featurise(samples, by_fold: dict, workers: int) -> list[np.ndarray]:
     return [stacked[:, m, :] for m in range(stacked.shape[1])]
 
 
-def token_training_data(docs, tables_by_fold, spinners, rng: random.Random):
+class TokenData(NamedTuple):
+    """One fold's swap-model training data, text by text: candidate-token features, swap labels, and the
+    dictionary each text was spun with ("" for an unspun text)."""
+
+    X: list[np.ndarray]
+    y: list[np.ndarray]
+    dictionary: list[str]
+
+
+def token_training_data(docs, tables_by_fold, spinners, rng: random.Random) -> dict[int, TokenData]:
     """Per fold: token features of spun (and unspun) texts with per-token swap labels."""
     from training.dataset import SPIN_RATES, TRAIN_DICTIONARIES
 
-    out: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    out: dict[int, TokenData] = {}
     by_fold: dict[int, list] = {}
     for d in docs:
         if d.page is None or (d.page.lang or "en") == "en":
             by_fold.setdefault(d.fold, []).append(d)
     for fold, fdocs in sorted(by_fold.items()):
         rng.shuffle(fdocs)
-        Xs, ys = [], []
+        Xs, ys, names = [], [], []
         for d in (d for d in fdocs[:TOKEN_TEXTS_PER_FOLD] for _ in range(TOKEN_SPINS_PER_TEXT)):
             text = d.text[:20000]
             rate = rng.choice((0.0,) + SPIN_RATES)
             changes = []
+            name = ""
             if rate:
-                r = spinners[rng.choice(TRAIN_DICTIONARIES)].spin(text, rate, rng)
+                name = rng.choice(TRAIN_DICTIONARIES)
+                r = spinners[name].spin(text, rate, rng)
                 text, changes = r.text, r.changes
             tok = tokenize(text)
             if len(tok) < 20:
@@ -129,24 +148,45 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random):
             mask = candidate_mask(X, TOKEN_SCOPE)
             Xs.append(X[mask])
             ys.append(y[mask])
-        out[fold] = (Xs, ys)
+            names.append(name)
+        out[fold] = TokenData(Xs, ys, names)
     return out
 
 
-def _fit_token_job(job: tuple[int | None, int]):
+def without_dictionaries(part: TokenData, excluded: frozenset[str]) -> TokenData:
+    """`part` without the texts spun with a dictionary in `excluded` (unspun texts stay)."""
+    keep = [i for i, name in enumerate(part.dictionary) if name not in excluded]
+    return TokenData([part.X[i] for i in keep], [part.y[i] for i in keep], [part.dictionary[i] for i in keep])
+
+
+def _fit_token_job(job: tuple[Any, int]):
     from threadpoolctl import threadpool_limits
 
-    held_out, seed = job
+    key, seed = job
+    held_out, group = key if isinstance(key, tuple) else (key, None)
     tok_data = _WORKER["tok_data"]
+    parts = [tok_data[j] for j in tok_data if j != held_out]
+    if group is not None:
+        parts = [without_dictionaries(p, frozenset(DICTIONARY_GROUPS[group])) for p in parts]
     with threadpool_limits(limits=1, user_api="openmp"):     # a forked child must not wake the parent's pool
-        return fit_token_model([tok_data[j] for j in tok_data if j != held_out], seed)
+        return fit_token_model(parts, seed)
 
 
-def fit_token_models(tok_data: dict, K: int, seed: int, workers: int):
-    """The K cross-fitting swap models (fold k's without fold k's texts) and the one fitted on every fold,
-    in `workers` forked processes (each fit is single-threaded)."""
+def model_keys(K: int, unseen_dictionaries: bool) -> list:
+    """The cross-fitting swap models' keys: fold k (fitted without fold k's texts), or with
+    `unseen_dictionaries` (k, g) for the classifier's folds k < K-1 (also without the texts spun with
+    dictionary group g) and K-1 for the test fold, which is featurised as the service featurises a page."""
+    if not unseen_dictionaries:
+        return list(range(K))
+    return [(k, g) for k in range(K - 1) for g in range(len(DICTIONARY_GROUPS))] + [K - 1]
+
+
+def fit_token_models(tok_data: dict, K: int, seed: int, workers: int, unseen_dictionaries: bool = False):
+    """The cross-fitting swap models (`model_keys`) and the one fitted on every fold, in `workers` forked
+    processes (each fit is single-threaded)."""
     _WORKER["tok_data"] = tok_data
-    jobs = [(k, seed) for k in range(K)] + [(None, seed)]
+    keys = model_keys(K, unseen_dictionaries)
+    jobs = [(key, seed) for key in keys] + [(None, seed)]
     try:
         if workers > 1:
             with mp.get_context("fork").Pool(min(workers, len(jobs))) as pool:
@@ -155,14 +195,28 @@ def fit_token_models(tok_data: dict, K: int, seed: int, workers: int):
             fitted = [_fit_token_job(j) for j in jobs]
     finally:
         _WORKER.pop("tok_data", None)
-    return dict(enumerate(fitted[:K])), fitted[K]
+    return dict(zip(keys, fitted[:len(keys)])), fitted[len(keys)]
 
 
-def fit_token_model(parts: list[tuple[list[np.ndarray], list[np.ndarray]]], seed: int):
+def model_key_of(sample: Any, K: int, unseen_dictionaries: bool) -> Any:
+    """The key of the cross-fitting swap model that featurises `sample` (`model_keys`). With
+    `unseen_dictionaries`, a page spun with a dictionary of group g gets the model fitted without group g;
+    a page spun with none gets either group's, chosen by a hash of its id, so that which model scored a
+    page says nothing about its label."""
+    if not unseen_dictionaries or sample.fold == K - 1:
+        return sample.fold
+    for g, names in enumerate(DICTIONARY_GROUPS):
+        if sample.dictionary in names:
+            return (sample.fold, g)
+    digest = hashlib.sha256(sample.id.encode("utf-8")).digest()
+    return (sample.fold, digest[0] % len(DICTIONARY_GROUPS))
+
+
+def fit_token_model(parts: list[TokenData] | list[tuple[list[np.ndarray], list[np.ndarray]]], seed: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    X = np.concatenate([x for xs, _ in parts for x in xs])
-    y = np.concatenate([v for _, ys in parts for v in ys])
+    X = np.concatenate([x for part in parts for x in part[0]])
+    y = np.concatenate([v for part in parts for v in part[1]])
     # every swap, and half of the other candidate tokens weighted twice: the same expected loss in half
     # the fitting time (the five token models are most of the training time)
     prior = float(y.mean())
@@ -219,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of spun training pages whose spinner rewrites a word form the same way throughout")
     ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
                     help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
+    ap.add_argument("--unseen-dictionaries", action=argparse.BooleanOptionalAction, default=UNSEEN_DICTIONARIES,
+                    help="featurise the classifier's spun training pages with swap models that never saw their "
+                         "dictionary's group (DICTIONARY_GROUPS)")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -262,15 +319,17 @@ def train_default(args) -> int:
     folds = np.array([s.fold for s in samples])
     real_hams = threshold_rows([s.kind for s in samples], y, folds != K - 1) & (y == 0)
     seeds = [args.seed + m * MEMBER_SEED_STEP for m in range(args.members)]
-    by_member = []      # per member: the K cross-fitting swap models and the one fitted on every fold
+    by_member = []      # per member: the cross-fitting swap models (`model_keys`) and the one fitted on every fold
     for m, seed in enumerate(seeds):
         tok_data = token_training_data(docs, tables, spinners, random.Random(seed))
-        by_member.append(fit_token_models(tok_data, K, seed, args.workers))
+        by_member.append(fit_token_models(tok_data, K, seed, args.workers, args.unseen_dictionaries))
         del tok_data
         print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
               flush=True)
-    Xs = featurise(samples, {k: (tables[k], [fold_models[k] for fold_models, _ in by_member]) for k in range(K)},
-                   args.workers)
+    keys = model_keys(K, args.unseen_dictionaries)
+    by_key = {key: (tables[key[0] if isinstance(key, tuple) else key], [fold_models[key] for fold_models, _ in by_member])
+              for key in keys}
+    Xs = featurise(samples, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries) for s in samples])
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
     members = []
     for X, (_, token_all), seed in zip(Xs, by_member, seeds):
