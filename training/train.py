@@ -9,6 +9,9 @@ the mean of their out-of-fold scores: the folds are by site and the pages are th
 Cross-fitting: K folds by group (site / article). A page's features are computed with reference tables
 and a token model that never saw its fold, so training sees pages as unfamiliar as the service will.
 Fold K-1 is the test split; the threshold is chosen on out-of-fold scores of folds 0..K-2.
+With `--unseen-dictionaries` (UNSEEN_DICTIONARIES), a spun page of folds 0..K-2 is featurised by swap
+models that also never saw its dictionary's group (`model_keys`, `model_key_of`), as the service's swap
+models never saw an unknown spinner's dictionary.
 """
 from __future__ import annotations
 
@@ -74,7 +77,12 @@ ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the me
 # WordNet and the tortured pairs and "frequent" draws on the first two, so the groups overlap in pairs; each
 # keeps one source thesaurus (Moby, WordNet) and one hand-made list (tortured pairs, seed-style swaps) apart.
 DICTIONARY_GROUPS = (("moby", "tortured", "seed_train"), ("mythes", "frequent", "mixed"))
-UNSEEN_DICTIONARIES = False    # off until judged with two seeds per arm (`training.compare`)
+UNSEEN_DICTIONARIES = True     # judged with two seeds per arm (seeds 7 and 8: 142902 and 151234 against 050928 and
+                               # 123730, `training.compare`, arms averaged): "seed" spins, the held-out hand-written
+                               # swaps, far better in both protocols (without a cut in place 16 / 99, plain pages
+                               # 41 / 161); the thesaurus dictionaries ranked worse without a cut (in place "private"
+                               # 27 / 11, plain 87 / 27) and level above the common cuts (in place 11 / 3, plain 8 / 9)
+                               # (docs/measurements.md, "Session 22")
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
