@@ -160,8 +160,9 @@ def test_unusual_legitimate_text_is_not_flagged(detector, name: str) -> None:
     assert verdict.verdict == "ham", verdict.score
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive: model 2026.11.30-050928 scores the ledger 0.92 against "
-                   "its threshold 0.857 (233443 scored it 0.82 against 0.865); training on consistent spins, where "
-                   "a swapped word recurs, made recurring rare words more suspicious (README, 'A near false positive')")
+@pytest.mark.xfail(strict=True, reason="known false positive: model 2026.11.30-142902 scores the ledger 0.93 against "
+                   "its threshold 0.831 (050928 0.92 against 0.857, 233443 0.82 against 0.865); training on consistent "
+                   "spins, where a swapped word recurs, made recurring rare words more suspicious (README, 'A near "
+                   "false positive')")
 def test_dense_rare_vocabulary_is_not_flagged(detector) -> None:
     assert _score(detector, "rare_words").verdict == "ham"
