@@ -37,9 +37,10 @@ def test_each_token_training_text_is_spun_several_times(monkeypatch):
 
     def rows(spins: int) -> int:
         monkeypatch.setattr(train, "TOKEN_SPINS_PER_TEXT", spins)
-        xs, ys = train.token_training_data(docs, tables, spinners, random.Random(3))[0]
-        assert len(xs) == len(ys)
-        return len(xs)
+        part = train.token_training_data(docs, tables, spinners, random.Random(3))[0]
+        assert len(part.X) == len(part.y) == len(part.dictionary)
+        assert set(part.dictionary) <= {""} | set(TRAIN_DICTIONARIES)     # each text's spinner, "" unspun
+        return len(part.X)
 
     assert rows(train.TOKEN_SPINS_PER_TEXT) == 3 * train.TOKEN_SPINS_PER_TEXT == 6
     assert rows(1) == 3                                 # near miss: one spin a text, as before session 14
