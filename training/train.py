@@ -74,8 +74,9 @@ ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the me
                                # per page (about 17 ms on a 5,000-word text)
 # Two groups of the training dictionaries for `--unseen-dictionaries`: each held-out group's spins are scored by
 # swap models fitted on the other's, as an unseen spinner's are by the bundled ones. "mixed" merges Moby,
-# WordNet and the tortured pairs and "frequent" draws on the first two, so the groups overlap in pairs; each
-# keeps one source thesaurus (Moby, WordNet) and one hand-made list (tortured pairs, seed-style swaps) apart.
+# WordNet and the tortured pairs and "frequent" draws on the first two, so the groups overlap in pairs. Moby and
+# MyThes (WordNet) are in different groups, and the seed-style swaps, which no thesaurus lists, are scored by
+# models that never saw one.
 DICTIONARY_GROUPS = (("moby", "tortured", "seed_train"), ("mythes", "frequent", "mixed"))
 UNSEEN_DICTIONARIES = True     # judged with two seeds per arm (seeds 7 and 8: 142902 and 151234 against 050928 and
                                # 123730, `training.compare`, arms averaged): "seed" spins, the held-out hand-written
