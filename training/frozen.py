@@ -151,13 +151,13 @@ def recall_by_dictionary(items: list[LabelledPage], scores, threshold: float) ->
     """Per spinner dictionary of the set's spun pages: (pages flagged at `threshold`, pages). The gate decides
     on all pages together; this shows where a candidate gains or loses (an unseen dictionary's spins can
     move apart from the rest)."""
-    out: dict[str, tuple[int, int]] = {}
-    for it, score in zip(items, scores):
-        name = it.meta.get("dictionary")
-        if it.label and name:
-            hit, n = out.get(name, (0, 0))
-            out[name] = (hit + int(score >= threshold), n + 1)
-    return dict(sorted(out.items()))
+    import numpy as np
+
+    from training.report import group_rates
+
+    rows = group_rates(np.array([int(it.label) for it in items]), np.asarray(scores, dtype=float), threshold,
+                       [it.meta.get("dictionary") or "" for it in items], label=1)
+    return {r["group"]: (r["flagged"], r["n"]) for r in rows if r["group"]}
 
 
 def format_recall_by_dictionary(current: dict[str, tuple[int, int]] | None, candidate: dict[str, tuple[int, int]]) -> str:
