@@ -131,9 +131,9 @@ def test_token_models_fitted_in_parallel_equal_those_fitted_in_turn():
     forked, forked_all = fit_token_models(data, 3, seed=5, workers=2)
     probe = rng.normal(size=(50, len(TOKEN_FEATURES))).astype(np.float32)
     for k in range(3):
-        assert np.array_equal(serial[k].predict_proba(probe), forked[k].predict_proba(probe))
+        assert np.array_equal(serial[(k, None)].predict_proba(probe), forked[(k, None)].predict_proba(probe))
     assert np.array_equal(serial_all.predict_proba(probe), forked_all.predict_proba(probe))
-    assert not np.array_equal(serial[0].predict_proba(probe), serial[1].predict_proba(probe))   # other folds
+    assert not np.array_equal(serial[(0, None)].predict_proba(probe), serial[(1, None)].predict_proba(probe))  # other folds
 
 
 def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(monkeypatch):

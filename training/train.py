@@ -168,11 +168,10 @@ def without_dictionaries(part: TokenData, excluded: frozenset[str]) -> TokenData
     return TokenData([part.X[i] for i in keep], [part.y[i] for i in keep], [part.dictionary[i] for i in keep])
 
 
-def _fit_token_job(job: tuple[Any, int]):
+def _fit_token_job(job: tuple[tuple[int | None, int | None], int]):
     from threadpoolctl import threadpool_limits
 
-    key, seed = job
-    held_out, group = key if isinstance(key, tuple) else (key, None)
+    (held_out, group), seed = job
     tok_data = _WORKER["tok_data"]
     parts = [tok_data[j] for j in tok_data if j != held_out]
     if group is not None:
@@ -181,13 +180,14 @@ def _fit_token_job(job: tuple[Any, int]):
         return fit_token_model(parts, seed)
 
 
-def model_keys(K: int, unseen_dictionaries: bool) -> list:
-    """The cross-fitting swap models' keys: fold k (fitted without fold k's texts), or with
-    `unseen_dictionaries` (k, g) for the classifier's folds k < K-1 (also without the texts spun with
-    dictionary group g) and K-1 for the test fold, which is featurised as the service featurises a page."""
+def model_keys(K: int, unseen_dictionaries: bool) -> list[tuple[int, int | None]]:
+    """The cross-fitting swap models' keys (fold k, dictionary group g): fitted without fold k's texts and,
+    unless g is None, without the texts spun with group g. Without `unseen_dictionaries`, (k, None) for every
+    fold; with it, (k, g) for the classifier's folds k < K-1 and (K-1, None) for the test fold, which is
+    featurised as the service featurises a page."""
     if not unseen_dictionaries:
-        return list(range(K))
-    return [(k, g) for k in range(K - 1) for g in range(len(DICTIONARY_GROUPS))] + [K - 1]
+        return [(k, None) for k in range(K)]
+    return [(k, g) for k in range(K - 1) for g in range(len(DICTIONARY_GROUPS))] + [(K - 1, None)]
 
 
 def fit_token_models(tok_data: dict, K: int, seed: int, workers: int, unseen_dictionaries: bool = False):
@@ -195,7 +195,7 @@ def fit_token_models(tok_data: dict, K: int, seed: int, workers: int, unseen_dic
     processes (each fit is single-threaded)."""
     _WORKER["tok_data"] = tok_data
     keys = model_keys(K, unseen_dictionaries)
-    jobs = [(key, seed) for key in keys] + [(None, seed)]
+    jobs = [(key, seed) for key in keys] + [((None, None), seed)]
     try:
         if workers > 1:
             with mp.get_context("fork").Pool(min(workers, len(jobs))) as pool:
@@ -207,13 +207,13 @@ def fit_token_models(tok_data: dict, K: int, seed: int, workers: int, unseen_dic
     return dict(zip(keys, fitted[:len(keys)])), fitted[len(keys)]
 
 
-def model_key_of(sample: Any, K: int, unseen_dictionaries: bool) -> Any:
+def model_key_of(sample: Any, K: int, unseen_dictionaries: bool) -> tuple[int, int | None]:
     """The key of the cross-fitting swap model that featurises `sample` (`model_keys`). With
     `unseen_dictionaries`, a page spun with a dictionary of group g gets the model fitted without group g;
     a page spun with none gets either group's, chosen by a hash of its id, so that which model scored a
     page says nothing about its label."""
     if not unseen_dictionaries or sample.fold == K - 1:
-        return sample.fold
+        return (sample.fold, None)
     for g, names in enumerate(DICTIONARY_GROUPS):
         if sample.dictionary in names:
             return (sample.fold, g)
@@ -336,8 +336,7 @@ def train_default(args) -> int:
         print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
               flush=True)
     keys = model_keys(K, args.unseen_dictionaries)
-    by_key = {key: (tables[key[0] if isinstance(key, tuple) else key], [fold_models[key] for fold_models, _ in by_member])
-              for key in keys}
+    by_key = {key: (tables[key[0]], [fold_models[key] for fold_models, _ in by_member]) for key in keys}
     Xs = featurise(samples, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries) for s in samples])
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
     members = []
