@@ -35,6 +35,16 @@ def test_a_spun_page_gets_the_model_that_never_saw_its_dictionary_group():
     assert model_key_of(_sample(1, moby), K, False) == (1, None)  # off: its fold's model, as before
 
 
+def test_a_share_of_spun_pages_gets_the_model_that_saw_its_group():
+    moby = DICTIONARY_GROUPS[0][0]
+    keys = [model_key_of(_sample(1, moby, id=f"farm:{i}"), K, True, 0.5) for i in range(400)]
+    unseen = sum(key == (1, 0) for key in keys)
+    assert set(keys) == {(1, 0), (1, 1)}        # the other group's model saw moby's spins
+    assert 150 < unseen < 250                   # about half, by a hash of the id
+    assert all(model_key_of(_sample(1, moby, id=f"farm:{i}"), K, True, 1.0) == (1, 0) for i in range(50))
+    assert all(model_key_of(_sample(1, moby, id=f"farm:{i}"), K, True, 0.0) == (1, 1) for i in range(50))
+
+
 def test_the_test_fold_is_featurised_as_the_service_featurises_a_page():
     assert model_key_of(_sample(K - 1, "moby"), K, True) == (K - 1, None)
 

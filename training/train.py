@@ -84,6 +84,8 @@ UNSEEN_DICTIONARIES = True     # judged with two seeds per arm (seeds 7 and 8: 1
                                # 41 / 161); the thesaurus dictionaries ranked worse without a cut (in place "private"
                                # 27 / 11, plain 87 / 27) and level above the common cuts (in place 11 / 3, plain 8 / 9)
                                # (docs/measurements.md, "Session 22")
+UNSEEN_SHARE = 1.0             # share of the classifier's spun training pages (by a hash of their id) featurised with
+                               # unseen dictionaries; the others get the other group's models, which saw theirs
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
@@ -207,17 +209,19 @@ def fit_token_models(tok_data: dict, K: int, seed: int, workers: int, unseen_dic
     return dict(zip(keys, fitted[:len(keys)])), fitted[len(keys)]
 
 
-def model_key_of(sample: Any, K: int, unseen_dictionaries: bool) -> tuple[int, int | None]:
+def model_key_of(sample: Any, K: int, unseen_dictionaries: bool, unseen_share: float = 1.0) -> tuple[int, int | None]:
     """The key of the cross-fitting swap model that featurises `sample` (`model_keys`). With
-    `unseen_dictionaries`, a page spun with a dictionary of group g gets the model fitted without group g;
-    a page spun with none gets either group's, chosen by a hash of its id, so that which model scored a
-    page says nothing about its label."""
+    `unseen_dictionaries`, a page spun with a dictionary of group g gets the model fitted without group g
+    (for a share `unseen_share` of such pages, chosen by a hash of its id; the others get the other group's
+    model, which saw g's spins); a page spun with none gets either group's, chosen by a hash of its id, so
+    that which model scored a page says nothing about its label."""
     if not unseen_dictionaries or sample.fold == K - 1:
         return (sample.fold, None)
+    digest = hashlib.sha256(sample.id.encode("utf-8")).digest()
     for g, names in enumerate(DICTIONARY_GROUPS):
         if sample.dictionary in names:
-            return (sample.fold, g)
-    digest = hashlib.sha256(sample.id.encode("utf-8")).digest()
+            unseen = digest[1] < unseen_share * 256
+            return (sample.fold, g if unseen else (g + 1) % len(DICTIONARY_GROUPS))
     return (sample.fold, digest[0] % len(DICTIONARY_GROUPS))
 
 
@@ -285,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unseen-dictionaries", action=argparse.BooleanOptionalAction, default=UNSEEN_DICTIONARIES,
                     help="featurise the classifier's spun training pages with swap models that never saw their "
                          "dictionary's group (DICTIONARY_GROUPS)")
+    ap.add_argument("--unseen-share", type=float, default=UNSEEN_SHARE,
+                    help="with --unseen-dictionaries, the share of spun training pages featurised that way (the "
+                         "others by the other group's swap models)")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -292,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.members < 1:
         ap.error("--members must be at least 1")
+    if not 0.0 <= args.unseen_share <= 1.0:
+        ap.error("--unseen-share must be between 0 and 1")
     if args.data is not None:
         from training.operator import train_operator
         return train_operator(args)
@@ -337,7 +346,8 @@ def train_default(args) -> int:
               flush=True)
     keys = model_keys(K, args.unseen_dictionaries)
     by_key = {key: (tables[key[0]], [fold_models[key] for fold_models, _ in by_member]) for key in keys}
-    Xs = featurise(samples, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries) for s in samples])
+    Xs = featurise(samples, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share)
+                                                  for s in samples])
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
     members = []
     for X, (_, token_all), seed in zip(Xs, by_member, seeds):
