@@ -85,7 +85,11 @@ UNSEEN_DICTIONARIES = True     # judged with two seeds per arm (seeds 7 and 8: 1
                                # 27 / 11, plain 87 / 27) and level above the common cuts (in place 11 / 3, plain 8 / 9)
                                # (docs/measurements.md, "Session 22")
 UNSEEN_SHARE = 1.0             # share of the classifier's spun training pages (by a hash of their id) featurised with
-                               # unseen dictionaries; the others get the other group's models, which saw theirs
+                               # unseen dictionaries; the others get the other group's models, which saw theirs. 0.5
+                               # (172730, seed 7) against 142902 (seed 7, 1.0), without a cut: in place 87 / 367 spun
+                               # pages ranked better, "seed" 5 / 110, "private" 17 / 37; plain pages 300 / 382, "seed"
+                               # 32 / 166. Seed 7 only: its seed-8 twin was not run, and 142902 against its own seed-8
+                               # twin moves these counts as much (146 / 378, 259 / 519; docs/measurements.md, "Session 23")
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
