@@ -117,14 +117,14 @@ def test_malformed_members_are_refused(tmp_path, members):
 
 
 def test_token_models_fitted_in_parallel_equal_those_fitted_in_turn():
-    from training.train import fit_token_models
+    from training.train import TokenData, fit_token_models
 
     rng = np.random.default_rng(1)
     from model.signals.spun_phrases import TOKEN_FEATURES
 
-    def part() -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def part() -> TokenData:
         X = rng.normal(size=(300, len(TOKEN_FEATURES))).astype(np.float32)
-        return [X], [X[:, 0] + rng.normal(scale=0.5, size=300) > 1.0]
+        return TokenData([X], [X[:, 0] + rng.normal(scale=0.5, size=300) > 1.0], [""])
 
     data = {k: part() for k in range(3)}
     serial, serial_all = fit_token_models(data, 3, seed=5, workers=1)

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in TRAIN_DICTIONARIES:
         spinners[n] = spinners[n].with_consistency(args.consistent_share)
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, spinners, random.Random(1))
-    print(f"swaps among candidate tokens: {np.concatenate(data[2][1]).mean():.3f}", flush=True)
+    print(f"swaps among candidate tokens: {np.concatenate(data[2].y).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")
             and len(d.text.split()) >= 150]

@@ -229,11 +229,11 @@ def model_key_of(sample: Any, K: int, unseen_dictionaries: bool, unseen_share: f
     return (sample.fold, digest[0] % len(DICTIONARY_GROUPS))
 
 
-def fit_token_model(parts: list[TokenData] | list[tuple[list[np.ndarray], list[np.ndarray]]], seed: int):
+def fit_token_model(parts: list[TokenData], seed: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    X = np.concatenate([x for part in parts for x in part[0]])
-    y = np.concatenate([v for part in parts for v in part[1]])
+    X = np.concatenate([x for part in parts for x in part.X])
+    y = np.concatenate([v for part in parts for v in part.y])
     # every swap, and half of the other candidate tokens weighted twice: the same expected loss in half
     # the fitting time (the five token models are most of the training time)
     prior = float(y.mean())
