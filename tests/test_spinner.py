@@ -238,6 +238,33 @@ def test_with_consistency_leaves_the_spinner_it_copies_alone() -> None:
         Spinner(MANY, name="many", consistent=-0.1)
 
 
+TOY_ZIPF = {"key": 5.0, "in": 7.0, "between": 5.5, "point": 5.0, "out": 6.0, "firm": 4.5, "time": 6.0,
+            "home": 5.5, "mesopotamia": 2.0, "information": 5.0, "sample": 4.0, "commie": 1.5, "main": 5.0, "white": 5.5}
+
+
+def test_common_synonyms_drop_rare_words_and_keep_common_phrases() -> None:
+    s = Spinner(TOY | {"chief": ["main", "commie"]}, name="toy",
+                phrase_table={"white house": ["white home", "mesopotamia home"]})
+    common = s.with_common_synonyms(2.5, lambda w: TOY_ZIPF.get(w, 0.0))
+    assert common.synonyms("chief") == ["main"]                 # the rare one of two is gone
+    assert common.synonyms("iraq") == [] and common.synonyms("com") == []   # only rare ones: not spun at all
+    assert common.synonyms("state") == ["point out"]             # every word of a phrase is common
+    assert common.phrases["white house"] == ["white home"]
+    assert common.synonyms("prime") == ["key"]
+    r = common.spin("Iraq and the Prime of the White House, 3,000 days", 1.0, random.Random(0))
+    assert "Iraq" in r.text and "Mesopotamia" not in r.text
+    assert "Key" in r.text and "White Home" in r.text and "three,000" in r.text   # numbers are spun as before
+    assert s.synonyms("iraq") == ["mesopotamia"] and s.phrases["white house"] == ["white home", "mesopotamia home"]
+
+
+def test_common_synonyms_at_zero_keep_every_synonym() -> None:
+    s = Spinner(TOY, name="toy")
+    kept = s.with_common_synonyms(0.0, lambda w: TOY_ZIPF.get(w, 0.0))
+    assert kept.thesaurus == s.thesaurus
+    text = "The State Company said Prime news from Iraq"
+    assert kept.spin(text, 1.0, random.Random(4)).text == s.spin(text, 1.0, random.Random(4)).text
+
+
 # -- dictionaries -----------------------------------------------------------------------------------------------
 
 def test_moby_loads_lowercase_and_cached() -> None:
@@ -363,3 +390,11 @@ def test_frequent_dictionary_drops_loose_and_rare_synonyms():
     table = build_frequent_dictionary(moby, mythes)
     assert "people" not in table                   # one thesaurus, one direction: a loose pair
     assert "company" not in table                  # "aktiebolag" is close but far too rare to be spun in
+
+
+def test_training_spinners_keep_synonyms_common_in_wordfreq() -> None:
+    from training.train import with_common_synonyms
+
+    s = Spinner({"purge": ["scammony", "cleanse"]}, name="x")
+    assert with_common_synonyms({"x": s}, 2.5)["x"].synonyms("purge") == ["cleanse"]
+    assert with_common_synonyms({"x": s}, 0.0)["x"] is s

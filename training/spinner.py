@@ -167,6 +167,31 @@ class Spinner:
         out.name = self.name if name is None else name
         return out
 
+    def with_common_synonyms(self, min_zipf: float, zipf: Callable[[str], float]) -> "Spinner":
+        """A copy that offers only synonyms whose every word has `zipf(word) >= min_zipf` (a headword left with
+        none is no longer spun). Thesaurus spinners (Moby, MyThes) pick a rare word for about one swap in six;
+        a spinner sold to publishers, whose output must read as English, almost never does (see
+        `training.train.SYNONYM_MIN_ZIPF`). Numbers are spun as before."""
+        def common(synonym: str) -> bool:
+            words = [w for w in re.split(r"[^a-z]+", synonym.lower()) if w]
+            return all(zipf(w) >= min_zipf for w in words)
+
+        def kept(table: dict[str, list[str]]) -> dict[str, list[str]]:
+            out = {}
+            for key, syns in table.items():
+                good = [s for s in syns if common(s)]
+                if good:
+                    out[key] = good
+            return out
+
+        out = copy.copy(self)
+        out.thesaurus = kept(self.thesaurus)
+        out.overrides = kept(self.overrides)
+        out.phrases = kept(self.phrases)
+        out._phrase_lengths = sorted({k.count(" ") + 1 for k in out.phrases}, reverse=True)
+        out._phrase_first = frozenset(k.split(" ", 1)[0] for k in out.phrases)
+        return out
+
     def __repr__(self) -> str:
         return f"Spinner(name={self.name!r}, words={len(self.thesaurus)}, phrases={len(self.phrases)})"
 

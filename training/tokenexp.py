@@ -47,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
                          "(make train's: none)")
     ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
                     help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
+    ap.add_argument("--synonym-min-zipf", type=float, default=None,
+                    help="training spinners offer only synonyms at least this common (make train's: "
+                         "training.train.SYNONYM_MIN_ZIPF)")
     args = ap.parse_args(argv)
+    if args.synonym_min_zipf is None:
+        args.synonym_min_zipf = T.SYNONYM_MIN_ZIPF
     shared = shared_dir()
     if shared is None:
         print("../shared is absent")
@@ -55,10 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     docs, _ = source_docs(shared, 4)
     lexical = default_lexical(shared, function_word_forms=args.function_word_forms)
     tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), lexical)
-    spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in set(TRAIN_DICTIONARIES) | set(DICTIONARIES)}
-    for n in TRAIN_DICTIONARIES:
-        spinners[n] = spinners[n].with_consistency(args.consistent_share)
-    data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, spinners, random.Random(1))
+    spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in DICTIONARIES}
+    train_spinners = T.with_common_synonyms({n: SPINNER_DICTIONARIES[n](shared).with_consistency(args.consistent_share)
+                                             for n in TRAIN_DICTIONARIES}, args.synonym_min_zipf)
+    data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners, random.Random(1))
     print(f"swaps among candidate tokens: {np.concatenate(data[2].y).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")

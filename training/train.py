@@ -23,6 +23,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import hashlib
+import math
 import multiprocessing as mp
 import platform
 import random
@@ -53,6 +54,10 @@ TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary an
                                # the generalisation protocols (`training.compare`), seed 7 with two spins caught 65 spun
                                # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
                                # seeds of it disagreed on 59 and 55 where one-spin seeds did on up to 130 and 21
+SYNONYM_MIN_ZIPF = 0.0        # training spinners offer only synonyms this common (wordfreq Zipf; 0: all). Moby, MyThes and
+                               # "mixed" pick a word below Zipf 2.5 for 16-18% of their swaps; "private", "seed",
+                               # "seed_train" and "frequent", written as a spinner sold to publishers writes, for 0.2-1.2%
+                               # (`Spinner.with_common_synonyms`, docs/measurements.md, session 24)
 PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose spinner rewrites a word form the same
                                # way throughout, as the real seed page's does (`Spinner.consistent`, `--consistent-share`).
                                # Trained on per-occurrence spins only, 233443 caught 30% of such "private" spins in place
@@ -130,6 +135,21 @@ class TokenData(NamedTuple):
     X: list[np.ndarray]
     y: list[np.ndarray]
     dictionary: list[str]
+
+
+def with_common_synonyms(spinners: dict, min_zipf: float) -> dict:
+    """`spinners` offering only synonyms of wordfreq Zipf >= `min_zipf` (all of them when it is 0)."""
+    if min_zipf <= 0:
+        return dict(spinners)
+    import wordfreq
+
+    freqs = wordfreq.get_frequency_dict("en", wordlist="large")
+
+    def zipf(word: str) -> float:
+        f = freqs.get(word, 0.0)
+        return math.log10(f * 1e9) if f > 0 else 0.0
+
+    return {name: spinner.with_common_synonyms(min_zipf, zipf) for name, spinner in spinners.items()}
 
 
 def token_training_data(docs, tables_by_fold, spinners, rng: random.Random) -> dict[int, TokenData]:
@@ -296,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unseen-share", type=float, default=UNSEEN_SHARE,
                     help="with --unseen-dictionaries, the share of spun training pages featurised that way (the "
                          "others by the other group's swap models)")
+    ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
+                    help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -333,7 +355,8 @@ def train_default(args) -> int:
     tables = {k: assemble(merge_counts([counts[j] for j in range(K) if j != k]), lexical, desc) for k in range(K)}
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)
     print(f"[train] reference tables built ({time.time() - t0:.0f}s)", flush=True)
-    spinners = {name: SPINNER_DICTIONARIES[name](shared) for name in TRAIN_DICTIONARIES}
+    spinners = with_common_synonyms({name: SPINNER_DICTIONARIES[name](shared) for name in TRAIN_DICTIONARIES},
+                                    args.synonym_min_zipf)
     samples = build_samples(docs, pages, {name: spinner.with_consistency(args.consistent_share)
                                           for name, spinner in spinners.items()}, args.seed, K)
     print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
