@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                          "(make train's: none)")
     ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
                     help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the swap model's training spins")
     ap.add_argument("--synonym-min-zipf", type=float, default=None,
                     help="training spinners offer only synonyms at least this common (make train's: "
                          "training.train.SYNONYM_MIN_ZIPF)")
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in DICTIONARIES}
     train_spinners = T.with_common_synonyms({n: SPINNER_DICTIONARIES[n](shared).with_consistency(args.consistent_share)
                                              for n in TRAIN_DICTIONARIES}, args.synonym_min_zipf)
-    data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners, random.Random(1))
+    data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners, random.Random(args.seed))
     print(f"swaps among candidate tokens: {np.concatenate(data[2].y).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")
