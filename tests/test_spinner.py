@@ -239,7 +239,8 @@ def test_with_consistency_leaves_the_spinner_it_copies_alone() -> None:
 
 
 TOY_ZIPF = {"key": 5.0, "in": 7.0, "between": 5.5, "point": 5.0, "out": 6.0, "firm": 4.5, "time": 6.0,
-            "home": 5.5, "mesopotamia": 2.0, "information": 5.0, "sample": 4.0, "commie": 1.5, "main": 5.0, "white": 5.5}
+            "home": 5.5, "mesopotamia": 2.0, "information": 5.0, "sample": 4.0, "commie": 1.5, "main": 5.0,
+            "white": 5.5}
 
 
 def test_common_synonyms_drop_rare_words_and_keep_common_phrases() -> None:

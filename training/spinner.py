@@ -168,10 +168,11 @@ class Spinner:
         return out
 
     def with_common_synonyms(self, min_zipf: float, zipf: Callable[[str], float]) -> "Spinner":
-        """A copy that offers only synonyms whose every word has `zipf(word) >= min_zipf` (a headword left with
-        none is no longer spun). Thesaurus spinners (Moby, MyThes) pick a rare word for about one swap in six;
-        a spinner sold to publishers, whose output must read as English, almost never does (see
-        `training.train.SYNONYM_MIN_ZIPF`). Numbers are spun as before."""
+        """A copy that offers only synonyms whose every word has `zipf(word) >= min_zipf`; a headword left with
+        none leaves its table (`synonyms` then falls back to the thesaurus's, or the word is not spun). Thesaurus
+        spinners (Moby, MyThes) pick a rare word for about one swap in six; a spinner sold to publishers, whose
+        output must read as English, almost never does (`training.train.SYNONYM_MIN_ZIPF`). Numbers are spun
+        as before."""
         def common(synonym: str) -> bool:
             words = [w for w in re.split(r"[^a-z]+", synonym.lower()) if w]
             return all(zipf(w) >= min_zipf for w in words)

@@ -62,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     lexical = default_lexical(shared, function_word_forms=args.function_word_forms)
     tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), lexical)
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in DICTIONARIES}
-    train_spinners = T.with_common_synonyms({n: SPINNER_DICTIONARIES[n](shared).with_consistency(args.consistent_share)
-                                             for n in TRAIN_DICTIONARIES}, args.synonym_min_zipf)
-    data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners, random.Random(args.seed))
+    train_spinners = T.with_common_synonyms(
+        {n: SPINNER_DICTIONARIES[n](shared).with_consistency(args.consistent_share) for n in TRAIN_DICTIONARIES},
+        args.synonym_min_zipf)
+    data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners,
+                                 random.Random(args.seed))
     print(f"swaps among candidate tokens: {np.concatenate(data[2].y).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")

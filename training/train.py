@@ -54,12 +54,13 @@ TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary an
                                # the generalisation protocols (`training.compare`), seed 7 with two spins caught 65 spun
                                # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
                                # seeds of it disagreed on 59 and 55 where one-spin seeds did on up to 130 and 21
-SYNONYM_MIN_ZIPF = 0.0        # training spinners offer only synonyms this common (wordfreq Zipf; 0: all). Moby, MyThes and
-                               # "mixed" pick a word below Zipf 2.5 for 16-18% of their swaps; "private", "seed",
-                               # "seed_train" and "frequent", written as a spinner sold to publishers writes, for 0.2-1.2%
-                               # (`Spinner.with_common_synonyms`). 2.5, two seeds against two: ahead in plain pages on the
-                               # held-out common-word dictionaries, level on them in place, behind on Moby and MyThes
-                               # spins, and the rare-vocabulary ledger no longer flagged (docs/measurements.md, session 24)
+SYNONYM_MIN_ZIPF = 0.0         # training spinners offer only synonyms this common (wordfreq Zipf; 0: all).
+                               # Moby, MyThes and "mixed" pick a word below Zipf 2.5 for 16-18% of their swaps;
+                               # "private", "seed", "seed_train" and "frequent", written as a spinner sold to
+                               # publishers writes, for 0.2-1.2% (`Spinner.with_common_synonyms`). 2.5, two seeds
+                               # against two: ahead in plain pages on the held-out common-word dictionaries, level on
+                               # them in place, behind on Moby and MyThes spins; the rare-vocabulary ledger no longer
+                               # flagged (docs/measurements.md, session 24)
 PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose spinner rewrites a word form the same
                                # way throughout, as the real seed page's does (`Spinner.consistent`, `--consistent-share`).
                                # Trained on per-occurrence spins only, 233443 caught 30% of such "private" spins in place
