@@ -243,10 +243,15 @@ TOY_ZIPF = {"key": 5.0, "in": 7.0, "between": 5.5, "point": 5.0, "out": 6.0, "fi
             "white": 5.5}
 
 
+def toy_zipf(synonym: str) -> float:
+    """The Zipf value of a synonym's rarest word, from TOY_ZIPF (0 for a word it lacks)."""
+    return min(TOY_ZIPF.get(word, 0.0) for word in synonym.lower().split())
+
+
 def test_common_synonyms_drop_rare_words_and_keep_common_phrases() -> None:
     s = Spinner(TOY | {"chief": ["main", "commie"]}, name="toy",
                 phrase_table={"white house": ["white home", "mesopotamia home"]})
-    common = s.with_common_synonyms(2.5, lambda w: TOY_ZIPF.get(w, 0.0))
+    common = s.with_common_synonyms(2.5, toy_zipf)
     assert common.synonyms("chief") == ["main"]                 # the rare one of two is gone
     assert common.synonyms("iraq") == [] and common.synonyms("com") == []   # only rare ones: not spun at all
     assert common.synonyms("state") == ["point out"]             # every word of a phrase is common
@@ -260,7 +265,7 @@ def test_common_synonyms_drop_rare_words_and_keep_common_phrases() -> None:
 
 def test_common_synonyms_at_zero_keep_every_synonym() -> None:
     s = Spinner(TOY, name="toy")
-    kept = s.with_common_synonyms(0.0, lambda w: TOY_ZIPF.get(w, 0.0))
+    kept = s.with_common_synonyms(0.0, toy_zipf)
     assert kept.thesaurus == s.thesaurus
     text = "The State Company said Prime news from Iraq"
     assert kept.spin(text, 1.0, random.Random(4)).text == s.spin(text, 1.0, random.Random(4)).text

@@ -167,23 +167,16 @@ class Spinner:
         out.name = self.name if name is None else name
         return out
 
-    def with_common_synonyms(self, min_zipf: float, zipf: Callable[[str], float]) -> "Spinner":
-        """A copy that offers only synonyms whose every word has `zipf(word) >= min_zipf`; a headword left with
-        none leaves its table (`synonyms` then falls back to the thesaurus's, or the word is not spun). Thesaurus
-        spinners (Moby, MyThes) pick a rare word for about one swap in six; a spinner sold to publishers, whose
-        output must read as English, almost never does (`training.train.SYNONYM_MIN_ZIPF`). Numbers are spun
-        as before."""
-        def common(synonym: str) -> bool:
-            words = [w for w in re.split(r"[^a-z]+", synonym.lower()) if w]
-            return all(zipf(w) >= min_zipf for w in words)
+    def with_common_synonyms(self, min_zipf: float, zipf: Callable[[str], float] | None = None) -> "Spinner":
+        """A copy that offers only synonyms with `zipf(synonym) >= min_zipf` (`zipf`: the wordfreq Zipf value of
+        its rarest word, `_phrase_zipf`, unless given); a headword left with none leaves its table (`synonyms`
+        then falls back to the thesaurus's, or the word is not spun). Thesaurus spinners (Moby, MyThes) pick a
+        rare word for about one swap in six; a spinner sold to publishers, whose output must read as English,
+        almost never does (`training.train.SYNONYM_MIN_ZIPF`). Numbers are spun as before."""
+        zipf = _phrase_zipf if zipf is None else zipf
 
         def kept(table: dict[str, list[str]]) -> dict[str, list[str]]:
-            out = {}
-            for key, syns in table.items():
-                good = [s for s in syns if common(s)]
-                if good:
-                    out[key] = good
-            return out
+            return {key: good for key, syns in table.items() if (good := [s for s in syns if zipf(s) >= min_zipf])}
 
         out = copy.copy(self)
         out.thesaurus = kept(self.thesaurus)

@@ -23,7 +23,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import hashlib
-import math
 import multiprocessing as mp
 import platform
 import random
@@ -144,15 +143,7 @@ def with_common_synonyms(spinners: dict, min_zipf: float) -> dict:
     """`spinners` offering only synonyms of wordfreq Zipf >= `min_zipf` (all of them when it is 0)."""
     if min_zipf <= 0:
         return dict(spinners)
-    import wordfreq
-
-    freqs = wordfreq.get_frequency_dict("en", wordlist="large")
-
-    def zipf(word: str) -> float:
-        f = freqs.get(word, 0.0)
-        return math.log10(f * 1e9) if f > 0 else 0.0
-
-    return {name: spinner.with_common_synonyms(min_zipf, zipf) for name, spinner in spinners.items()}
+    return {name: spinner.with_common_synonyms(min_zipf) for name, spinner in spinners.items()}
 
 
 def token_training_data(docs, tables_by_fold, spinners, rng: random.Random) -> dict[int, TokenData]:
