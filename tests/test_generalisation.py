@@ -55,6 +55,15 @@ def test_writes_all_three_protocols_beside_the_report(shared, detector, tmp_path
     assert all(len(cell) <= 2 for cell in scores["in_place"].values())
     assert set(scores["plain"]) == {f"{d} {r}" for d in plainpage.DICTIONARIES for r in plainpage.RATES}
     assert all(len(cell) == 2 for cell in scores["plain"].values())
+    assert text.count("actually changed (the column is the share asked)") == 2
+    for key, rates, dictionaries in (("in_place_changed", crossspin.RATES, crossspin.DICTIONARIES),
+                                     ("plain_changed", plainpage.RATES, plainpage.DICTIONARIES)):
+        changed = scores[key]
+        assert set(changed) == {f"{d} {r}" for d in dictionaries for r in rates}
+        for cell, share in changed.items():    # a spinner never changes much more than it was asked to
+            assert share != share or 0.0 <= share <= 1.5 * float(cell.split()[1]) + 0.01, (key, cell, share)
+    # "seed" has few headwords: asked for 8% of the words, it runs out of eligible words well below that
+    assert scores["plain_changed"]["seed 0.08"] < 0.08 * 0.75
 
 
 def test_crossspin_verdicts_without_metadata_differ_only_by_the_metadata_comparison(detector, fixture_bytes,

@@ -12,8 +12,10 @@ bundled one.
 from __future__ import annotations
 
 import html
+import math
 import os
 import random
+import statistics
 from pathlib import Path
 from typing import Any, Callable
 
@@ -36,6 +38,7 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
     the flagged shares at the model's threshold, then above the cut that flags `PLAIN_ARTICLE_SHARE` of the
     real articles in `reference` (held-out texts in plain pages; default `test`). `record` gets every score
     by text: "plain_real" {id: score} and "plain" {"<dictionary> <rate>": {id: score}} (`training.compare`)."""
+    from training.crossspin import emit_changed_shares
     from training.protocol import PLAIN_ARTICLE_SHARE, cut_flagging, doc_id, share_above
     from training.spinner import SPINNER_DICTIONARIES
 
@@ -61,15 +64,19 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
     emit("|---|" + "---:|" * len(RATES))
     rng = random.Random(9)
     spun_scores: dict[str, list[list[float]]] = {}
+    changed: dict[str, list[float]] = {}   # median share of the text's words actually changed, per rate
     for name in DICTIONARIES:
         spinner = SPINNER_DICTIONARIES[name](shared)
         for rate in RATES:
-            scores = []
+            scores, shares = [], []
             for d in test:
                 spun = spinner.spin_many([p for p in d.text.split("\n") if p.strip()], rate, rng)
+                words = sum(r.words for r in spun)
+                shares.append(sum(r.rate * r.words for r in spun) / words if words else 0.0)
                 scores.append(det.score(plain_page(title_of(d), "\n".join(r.text for r in spun))).score)
                 plain.setdefault(f"{name} {rate}", {})[doc_id(d)] = scores[-1]
             spun_scores.setdefault(name, []).append(scores)
+            changed.setdefault(name, []).append(statistics.median(shares) if shares else math.nan)
         emit(f"| {name} | " + " | ".join(f"{sum(s >= thr for s in c) / len(c):.1%}" for c in spun_scores[name]) + " |")
     emit(f"\nThe same spun articles above the cut that flags {PLAIN_ARTICLE_SHARE:.0%} of the real articles "
          f"(score above {cut:.4f}):\n")
@@ -77,6 +84,10 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
     emit("|---|" + "---:|" * len(RATES))
     for name in DICTIONARIES:
         emit(f"| {name} | " + " | ".join(f"{share_above(c, cut):.1%}" for c in spun_scores[name]) + " |")
+    emit_changed_shares(emit, RATES, changed, "text's words")
+    if record is not None:
+        record["plain_changed"] = {f"{name} {rate}": share for name in DICTIONARIES
+                                   for rate, share in zip(RATES, changed[name])}
 
 
 def plain_reference(held: list[Any], real_pages: int | None, seed: int) -> list[Any]:
