@@ -2,13 +2,12 @@
 the verdict: jargon, quotations, non-native English, a product listing, a forum post, poetry, a list of names,
 each in a page of nothing but a title and paragraphs (no layout to help). All texts are written for this test.
 
-One known false positive is kept as a strict xfail: dense archaic and technical vocabulary, rare words next to
-rare words (every neighbour pair unseen in the reference statistics, each rare word with a common candidate
-original), reads to the swap model like a text spun with a rare-word thesaurus. Rare words are a known share
-of the swap model's false flags: on 120 held-out texts, with reference tables that never counted them, 136 of
-the 587 tokens flagged at p >= 0.5 have a Zipf value below 2.5 (training spins with Moby and MyThes, whose
-synonyms are often rare; dropping them from training made the held-out dictionary worse). When this is fixed
-the xfail fails and goes."""
+Dense archaic and technical vocabulary, rare words next to rare words (every neighbour pair unseen in the
+reference statistics, each rare word with a common candidate original), reads to a swap model trained on
+rare-word thesaurus spins like a spun text: models up to 2026.11.30-142902 flagged it (0.93 against 0.831),
+and it was kept here as a strict xfail. Since training spinners offer only synonyms of wordfreq Zipf 2.0 or
+more (`training.train.SYNONYM_MIN_ZIPF`, session 25), 233754 scores it 0.62 against 0.784; it stays as the
+near miss of the rare-word evidence, with a margin asserted so that drifting back towards the cut shows."""
 from __future__ import annotations
 
 import pytest
@@ -160,9 +159,7 @@ def test_unusual_legitimate_text_is_not_flagged(detector, name: str) -> None:
     assert verdict.verdict == "ham", verdict.score
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive: model 2026.11.30-142902 scores the ledger 0.93 against "
-                   "its threshold 0.831 (050928 0.92 against 0.857, 233443 0.82 against 0.865); training on consistent "
-                   "spins, where a swapped word recurs, made recurring rare words more suspicious (README, 'A near "
-                   "false positive')")
 def test_dense_rare_vocabulary_is_not_flagged(detector) -> None:
-    assert _score(detector, "rare_words").verdict == "ham"
+    verdict = _score(detector, "rare_words")
+    assert verdict.verdict == "ham", verdict.score
+    assert verdict.score < detector.threshold - 0.05, (verdict.score, detector.threshold)

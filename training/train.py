@@ -53,13 +53,15 @@ TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary an
                                # the generalisation protocols (`training.compare`), seed 7 with two spins caught 65 spun
                                # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
                                # seeds of it disagreed on 59 and 55 where one-spin seeds did on up to 130 and 21
-SYNONYM_MIN_ZIPF = 0.0         # training spinners offer only synonyms this common (wordfreq Zipf; 0: all).
+SYNONYM_MIN_ZIPF = 2.0         # training spinners offer only synonyms this common (wordfreq Zipf; 0: all).
                                # Moby, MyThes and "mixed" pick a word below Zipf 2.5 for 16-18% of their swaps;
                                # "private", "seed", "seed_train" and "frequent", written as a spinner sold to
-                               # publishers writes, for 0.2-1.2% (`Spinner.with_common_synonyms`). 2.5, two seeds
-                               # against two: ahead in plain pages on the held-out common-word dictionaries, level on
-                               # them in place, behind on Moby and MyThes spins; the rare-vocabulary ledger no longer
-                               # flagged (docs/measurements.md, session 24)
+                               # publishers writes, for 0.2-1.2% (`Spinner.with_common_synonyms`). Two seeds against
+                               # two (docs/measurements.md, sessions 24 and 25): 2.5 was ahead in plain pages, level
+                               # in place on the held-out dictionaries and behind on Moby and MyThes spins; 2.0
+                               # (bundled, 233754) is ahead in plain pages (spun pages above the cut caught only by the
+                               # old code / only by 2.0: 29 / 97, p 1e-9), level in place (63 / 45, p 0.10; Moby 17 /
+                               # 4), and the rare-vocabulary ledger is no longer flagged
 PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose spinner rewrites a word form the same
                                # way throughout, as the real seed page's does (`Spinner.consistent`, `--consistent-share`).
                                # Trained on per-occurrence spins only, 233443 caught 30% of such "private" spins in place
