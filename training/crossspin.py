@@ -62,7 +62,7 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
     from training.dataset import fold_of
     from training.frozen import FOLDS, HELD_OUT_FOLD
     from training.inplace import spin_in_place
-    from training.protocol import REAL_PAGE_SHARE, cut_flagging, share_above
+    from training.protocol import REAL_PAGE_SHARE, cut_flagging, emit_changed_shares, share_above
     from training.spinner import SPINNER_DICTIONARIES
 
     rng = random.Random(seed)
@@ -130,18 +130,6 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
     if record is not None:
         record["in_place_changed"] = {f"{name} {rate}": share for name in DICTIONARIES
                                       for rate, share in zip(RATES, changed[name])}
-
-
-def emit_changed_shares(emit: Callable[[str], None], rates: tuple[float, ...], changed: dict[str, list[float]],
-                        what: str) -> None:
-    """Emit the median share of words each dictionary actually changed at each rate asked. A dictionary
-    with few headwords runs out of eligible words below the rate asked ("seed" stops near 4%), so its
-    high-rate columns measure smaller spins than their headers say."""
-    emit(f"\nMedian share of the {what} actually changed (the column is the share asked):\n")
-    emit("| dictionary | " + " | ".join(f"{r:.1%}" for r in rates) + " |")
-    emit("|---|" + "---:|" * len(rates))
-    for name, shares in changed.items():
-        emit(f"| {name} | " + " | ".join("–" if math.isnan(c) else f"{c:.1%}" for c in shares) + " |")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,8 +38,7 @@ def plainpage_table(det: Any, test: list[Any], shared: Path, emit: Callable[[str
     the flagged shares at the model's threshold, then above the cut that flags `PLAIN_ARTICLE_SHARE` of the
     real articles in `reference` (held-out texts in plain pages; default `test`). `record` gets every score
     by text: "plain_real" {id: score} and "plain" {"<dictionary> <rate>": {id: score}} (`training.compare`)."""
-    from training.crossspin import emit_changed_shares
-    from training.protocol import PLAIN_ARTICLE_SHARE, cut_flagging, doc_id, share_above
+    from training.protocol import PLAIN_ARTICLE_SHARE, cut_flagging, doc_id, emit_changed_shares, share_above
     from training.spinner import SPINNER_DICTIONARIES
 
     def title_of(d) -> str:  # noqa: ANN001

@@ -1,7 +1,7 @@
 """What the evaluation protocols beyond the test split share (`training.crossspin`, `training.plainpage`,
-`training.farmpage`, gathered by `training.generalisation`): their command line, and the held-out texts
-with a detector whose reference tables never counted them, and the cut that compares models at one
-false-positive rate on real pages."""
+`training.farmpage`, gathered by `training.generalisation`): their command line, the held-out texts
+with a detector whose reference tables never counted them, the cut that compares models at one
+false-positive rate on real pages, and the table of words each dictionary actually changed."""
 from __future__ import annotations
 
 import argparse
@@ -86,3 +86,16 @@ def doc_id(doc: Any) -> str:
 def share_above(scores: Sequence[float], cut: float) -> float:
     """The share of `scores` strictly above `cut` (0.0 for none)."""
     return sum(s > cut for s in scores) / len(scores) if scores else 0.0
+
+
+def emit_changed_shares(emit: Callable[[str], None], rates: tuple[float, ...], changed: dict[str, list[float]],
+                        what: str) -> None:
+    """Emit the median share of words each dictionary actually changed at each rate asked. A dictionary
+    with few headwords runs out of eligible words below the rate asked ("seed" stops near 4%), so its
+    high-rate columns measure smaller spins than their headers say."""
+    emit(f"\nMedian share of the {what} actually changed (the column is the share asked):\n")
+    emit("| dictionary | " + " | ".join(f"{r:.1%}" for r in rates) + " |")
+    emit("|---|" + "---:|" * len(rates))
+    for name, shares in changed.items():
+        emit(f"| {name} | " + " | ".join("–" if math.isnan(c) else f"{c:.1%}" for c in shares) + " |")
+
