@@ -510,6 +510,17 @@ def test_re_recorded_figures_keep_the_ones_they_replace(tmp_path: Path) -> None:
     assert gate.recorded_figures(tmp_path, "abc", GATE_TABLES) is None      # the old set's figures are history
 
 
+def test_recording_the_figures_already_recorded_replaces_nothing(tmp_path: Path) -> None:
+    from training.frozen import GATE_TABLES, record_figures
+
+    figures = metrics(0.0015, 0.778, evalset="abc", tables=GATE_TABLES)
+    card_before = (_card(tmp_path, figures) / "model_card.json").read_text()
+    record_figures(tmp_path, dict(figures), "2026-12-01")     # as `make train` gated it: nothing to replace
+    assert (tmp_path / "model_card.json").read_text() == card_before
+    record_figures(tmp_path, metrics(0.0015, 0.779, evalset="abc", tables=GATE_TABLES), "2026-12-01")  # near miss
+    assert len(json.loads((tmp_path / "model_card.json").read_text())["gate"]["replaced"]) == 1
+
+
 def test_rewriting_the_set_never_leaves_a_partial_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # two `make train` runs build the same cached set at once: a page being rewritten must stay whole for the
     # other run's reader, so each file goes to a temp name and is renamed over the old one

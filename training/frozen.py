@@ -173,7 +173,8 @@ def format_recall_by_dictionary(current: dict[str, tuple[int, int]] | None, cand
 def record_figures(model_dir: Path, figures: dict, when: str) -> None:
     """Make `figures` the model card's gate figures (what `gate.recorded_figures` and CI's quality gate read),
     keeping the ones they replace under `gate.replaced` with the date and why: for a model promoted before the
-    gate measured as it does now, or before the set was re-pinned."""
+    gate measured as it does now, or before the set was re-pinned. Figures equal to the recorded ones (a model
+    `make train` just gated the same way) replace nothing and leave the card as it is."""
     import json
 
     from model.artifact import CARD_NAME
@@ -182,6 +183,8 @@ def record_figures(model_dir: Path, figures: dict, when: str) -> None:
     card = json.loads(path.read_text(encoding="utf-8"))
     gate = card.setdefault("gate", {})
     old = gate.get("candidate") or {}
+    if old == figures:
+        return
     if old.get("evalset") not in (None, figures.get("evalset")):
         why = f"re-measured on the re-pinned evaluation set {str(figures.get('evalset'))[:16]}..."
     else:

@@ -98,4 +98,3 @@ def emit_changed_shares(emit: Callable[[str], None], rates: tuple[float, ...], c
     emit("|---|" + "---:|" * len(rates))
     for name, shares in changed.items():
         emit(f"| {name} | " + " | ".join("–" if math.isnan(c) else f"{c:.1%}" for c in shares) + " |")
-
