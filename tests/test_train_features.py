@@ -60,3 +60,50 @@ def test_the_likelihood_ratio_cut_is_the_real_hams_high_quantile():
     assert cut == np.quantile(np.linspace(-1.0, 1.0, 1000), SWAP_LLR_FIRE_QUANTILE)
     assert (X[:1000, col] >= cut).sum() == 2          # 0.2% of them reach it
     assert llr_fire_cut(X, np.r_[np.zeros(1000, bool), True, False, False]) == SWAP_LLR_FIRE   # near miss: none has one
+
+
+def test_token_dictionary_weights_repeat_a_dictionary_in_the_draw():
+    from training.dataset import TRAIN_DICTIONARIES
+    from training.train import token_dictionaries
+
+    assert token_dictionaries({}) == TRAIN_DICTIONARIES       # no weights: make train's draws as they always were
+    drawn = token_dictionaries({"frequent": 2, "seed_train": 3})
+    assert drawn.count("frequent") == 2 and drawn.count("seed_train") == 3
+    assert all(drawn.count(name) == 1 for name in TRAIN_DICTIONARIES if name not in ("frequent", "seed_train"))
+    assert token_dictionaries({"frequent": 1}) == TRAIN_DICTIONARIES   # near miss: a weight of 1 changes nothing
+
+
+def test_token_dictionary_weights_refuse_held_out_and_malformed_entries():
+    import argparse
+
+    import pytest
+
+    from training.train import parse_dictionary_weight, token_dictionaries
+
+    with pytest.raises(ValueError, match="not a training dictionary: private"):
+        token_dictionaries({"private": 2})      # a held-out dictionary must never train
+    with pytest.raises(ValueError, match="at least 1"):
+        token_dictionaries({"moby": 0})
+    assert parse_dictionary_weight(" frequent = 2") == ("frequent", 2)
+    for bad in ("frequent", "frequent=two", "frequent=-1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_dictionary_weight(bad)
+
+
+def test_token_training_spins_draw_only_the_dictionaries_given():
+    import random
+
+    from tablekit import small_tables
+    from training import train
+    from training.dataset import TRAIN_DICTIONARIES, SourceDoc
+    from training.spinner import Spinner
+
+    text = " ".join(["The council said the new plan for the harbour would bring jobs to the town."] * 6)
+    docs = [SourceDoc(group=f"g{i}", fold=0, title="", text=text) for i in range(40)]
+    spinner = Spinner({"council": ["assembly"], "harbour": ["port"]}, name="tiny")
+    spinners = {name: spinner for name in TRAIN_DICTIONARIES}
+    tables = {0: small_tables({"assembly": ["council"], "port": ["harbour"]})}
+    only = train.token_training_data(docs, tables, spinners, random.Random(3), ("seed_train",))[0]
+    assert set(only.dictionary) == {"", "seed_train"}
+    every = train.token_training_data(docs, tables, spinners, random.Random(3))[0]
+    assert len(set(every.dictionary) - {""}) > 1        # near miss: the default draws from all of them

@@ -51,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synonym-min-zipf", type=float, default=None,
                     help="training spinners offer only synonyms at least this common (make train's: "
                          "training.train.SYNONYM_MIN_ZIPF)")
+    ap.add_argument("--token-dictionary-weight", type=T.parse_dictionary_weight, action="append", default=[],
+                    metavar="NAME=K", help="draw training dictionary NAME K times as often for the swap model's spins "
+                                           "(repeatable; make train's: training.train.TOKEN_DICTIONARY_WEIGHTS)")
     args = ap.parse_args(argv)
+    weights = dict(T.TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
     if args.synonym_min_zipf is None:
         args.synonym_min_zipf = T.SYNONYM_MIN_ZIPF
     shared = shared_dir()
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         {n: SPINNER_DICTIONARIES[n](shared).with_consistency(args.consistent_share) for n in TRAIN_DICTIONARIES},
         args.synonym_min_zipf)
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners,
-                                 random.Random(args.seed))
+                                 random.Random(args.seed), T.token_dictionaries(weights))
     print(f"swaps among candidate tokens: {np.concatenate(data[2].y).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")

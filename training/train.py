@@ -72,6 +72,8 @@ PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose
                                # per token but ranked whole texts worse (`python -m training.tokenexp --consistent-share
                                # 0.5`: Moby at 3.5%, recall at 1% of unspun texts 0.907 -> 0.723)
 TOKEN_NEGATIVE_SHARE = 0.5     # share of non-swap candidate tokens the token model is fitted on
+TOKEN_DICTIONARY_WEIGHTS: dict[str, int] = {}   # how many times a training dictionary is drawn for the swap models'
+                               # spins against the others' once (`token_dictionaries`, `--token-dictionary-weight`)
 ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the mean of retrains' scores caught more spun
                                # pages than the retrains alone (docs/measurements.md, "Averaging retrains": 150835
                                # against the mean of four retrains, plain pages 29 / 115, p 3e-13); paired without
@@ -148,9 +150,35 @@ def with_common_synonyms(spinners: dict, min_zipf: float) -> dict:
     return {name: spinner.with_common_synonyms(min_zipf) for name, spinner in spinners.items()}
 
 
-def token_training_data(docs, tables_by_fold, spinners, rng: random.Random) -> dict[int, TokenData]:
-    """Per fold: token features of spun (and unspun) texts with per-token swap labels."""
+def token_dictionaries(weights: dict[str, int]) -> tuple[str, ...]:
+    """The training dictionaries the swap models' spins draw from, each repeated by its weight in `weights`
+    (1 for those it does not name), so that a uniform draw picks one in proportion to its weight. With no
+    weights it is TRAIN_DICTIONARIES itself, and the draws are the ones `make train` always made."""
+    from training.dataset import TRAIN_DICTIONARIES
+
+    unknown = sorted(set(weights) - set(TRAIN_DICTIONARIES))
+    if unknown:
+        raise ValueError(f"not a training dictionary: {', '.join(unknown)} (they are {', '.join(TRAIN_DICTIONARIES)})")
+    if any(not isinstance(w, int) or w < 1 for w in weights.values()):
+        raise ValueError(f"dictionary weights are whole numbers of at least 1: {weights}")
+    return tuple(name for name in TRAIN_DICTIONARIES for _ in range(weights.get(name, 1)))
+
+
+def parse_dictionary_weight(value: str) -> tuple[str, int]:
+    """`NAME=K` of `--token-dictionary-weight` as (name, K)."""
+    name, sep, k = value.partition("=")
+    if not sep or not k.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected NAME=K with K a whole number, got {value!r}")
+    return name.strip(), int(k)
+
+
+def token_training_data(docs, tables_by_fold, spinners, rng: random.Random,
+                        dictionaries: tuple[str, ...] | None = None) -> dict[int, TokenData]:
+    """Per fold: token features of spun (and unspun) texts with per-token swap labels. Each spin draws its
+    dictionary uniformly from `dictionaries` (TRAIN_DICTIONARIES; `token_dictionaries` weights them)."""
     from training.dataset import SPIN_RATES, TRAIN_DICTIONARIES
+
+    dictionaries = TRAIN_DICTIONARIES if dictionaries is None else dictionaries
 
     out: dict[int, TokenData] = {}
     by_fold: dict[int, list] = {}
@@ -166,7 +194,7 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random) -> d
             changes = []
             name = ""
             if rate:
-                name = rng.choice(TRAIN_DICTIONARIES)
+                name = rng.choice(dictionaries)
                 r = spinners[name].spin(text, rate, rng)
                 text, changes = r.text, r.changes
             tok = tokenize(text)
@@ -314,6 +342,10 @@ def main(argv: list[str] | None = None) -> int:
                          "others by the other group's swap models)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
                     help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
+    ap.add_argument("--token-dictionary-weight", type=parse_dictionary_weight, action="append", default=[],
+                    metavar="NAME=K", help="draw training dictionary NAME K times as often for the swap models' "
+                                           "spins (repeatable; TOKEN_DICTIONARY_WEIGHTS; the page classifier's "
+                                           "spun pages keep drawing them uniformly)")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -323,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--members must be at least 1")
     if not 0.0 <= args.unseen_share <= 1.0:
         ap.error("--unseen-share must be between 0 and 1")
+    args.token_dictionary_weights = dict(TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
+    try:
+        token_dictionaries(args.token_dictionary_weights)
+    except ValueError as exc:
+        ap.error(str(exc))
     if args.data is not None:
         from training.operator import train_operator
         return train_operator(args)
@@ -362,7 +399,8 @@ def train_default(args) -> int:
     seeds = [args.seed + m * MEMBER_SEED_STEP for m in range(args.members)]
     by_member = []      # per member: the cross-fitting swap models (`model_keys`) and the one fitted on every fold
     for m, seed in enumerate(seeds):
-        tok_data = token_training_data(docs, tables, spinners, random.Random(seed))
+        tok_data = token_training_data(docs, tables, spinners, random.Random(seed),
+                                       token_dictionaries(args.token_dictionary_weights))
         by_member.append(fit_token_models(tok_data, K, seed, args.workers, args.unseen_dictionaries))
         del tok_data
         print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
