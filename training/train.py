@@ -72,8 +72,14 @@ PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose
                                # per token but ranked whole texts worse (`python -m training.tokenexp --consistent-share
                                # 0.5`: Moby at 3.5%, recall at 1% of unspun texts 0.907 -> 0.723)
 TOKEN_NEGATIVE_SHARE = 0.5     # share of non-swap candidate tokens the token model is fitted on
-TOKEN_DICTIONARY_WEIGHTS: dict[str, int] = {}   # how many times a training dictionary is drawn for the swap models'
-                               # spins against the others' once (`token_dictionaries`, `--token-dictionary-weight`)
+TOKEN_DICTIONARY_WEIGHTS = {"frequent": 2, "seed_train": 2}   # how many times a training dictionary is drawn for
+                               # the swap models' spins against the others' once (`token_dictionaries`,
+                               # `--token-dictionary-weight`): the two that write common words, as the seed page's
+                               # spinner does, make 4 of 8 draws instead of 2 of 6. Two seeds against two (233754,
+                               # uniform; 025132, bundled, and 025203; docs/measurements.md, session 26): spun pages
+                               # in place above the cut caught only by uniform / only by these weights 16 / 77
+                               # (p 1e-10; "seed" 1 / 23), plain pages level (38 / 45). The page classifier's spun
+                               # pages still draw the six uniformly
 ENSEMBLE_MEMBERS = 3           # members `make train` fits (`--members`): the mean of retrains' scores caught more spun
                                # pages than the retrains alone (docs/measurements.md, "Averaging retrains": 150835
                                # against the mean of four retrains, plain pages 29 / 115, p 3e-13); paired without
