@@ -66,11 +66,20 @@ def test_token_dictionary_weights_repeat_a_dictionary_in_the_draw():
     from training.dataset import TRAIN_DICTIONARIES
     from training.train import token_dictionaries
 
-    assert token_dictionaries({}) == TRAIN_DICTIONARIES       # no weights: make train's draws as they always were
+    assert token_dictionaries({}) == TRAIN_DICTIONARIES       # no weights: the uniform draws of 233754 and before
     drawn = token_dictionaries({"frequent": 2, "seed_train": 3})
     assert drawn.count("frequent") == 2 and drawn.count("seed_train") == 3
     assert all(drawn.count(name) == 1 for name in TRAIN_DICTIONARIES if name not in ("frequent", "seed_train"))
     assert token_dictionaries({"frequent": 1}) == TRAIN_DICTIONARIES   # near miss: a weight of 1 changes nothing
+
+
+def test_the_default_weights_favour_the_common_word_dictionaries():
+    from training.dataset import TRAIN_DICTIONARIES
+    from training.train import TOKEN_DICTIONARY_WEIGHTS, token_dictionaries
+
+    drawn = token_dictionaries(TOKEN_DICTIONARY_WEIGHTS)
+    assert drawn.count("frequent") == drawn.count("seed_train") == 2
+    assert set(drawn) == set(TRAIN_DICTIONARIES) and len(drawn) == len(TRAIN_DICTIONARIES) + 2
 
 
 def test_token_dictionary_weights_refuse_held_out_and_malformed_entries():

@@ -159,7 +159,7 @@ def with_common_synonyms(spinners: dict, min_zipf: float) -> dict:
 def token_dictionaries(weights: dict[str, int]) -> tuple[str, ...]:
     """The training dictionaries the swap models' spins draw from, each repeated by its weight in `weights`
     (1 for those it does not name), so that a uniform draw picks one in proportion to its weight. With no
-    weights it is TRAIN_DICTIONARIES itself, and the draws are the ones `make train` always made."""
+    weights it is TRAIN_DICTIONARIES itself: the uniform draws `make train` made before session 26."""
     from training.dataset import TRAIN_DICTIONARIES
 
     unknown = sorted(set(weights) - set(TRAIN_DICTIONARIES))
