@@ -94,7 +94,7 @@ def test_token_dictionary_weights_refuse_held_out_and_malformed_entries():
     with pytest.raises(ValueError, match="at least 1"):
         token_dictionaries({"moby": 0})
     assert parse_dictionary_weight(" frequent = 2") == ("frequent", 2)
-    for bad in ("frequent", "frequent=two", "frequent=-1"):
+    for bad in ("frequent", "frequent=two", "frequent=-1", "private=2", "moby=0"):   # the last two: usage errors
         with pytest.raises(argparse.ArgumentTypeError):
             parse_dictionary_weight(bad)
 

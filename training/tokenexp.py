@@ -56,10 +56,6 @@ def main(argv: list[str] | None = None) -> int:
                                            "(repeatable; make train's: training.train.TOKEN_DICTIONARY_WEIGHTS)")
     args = ap.parse_args(argv)
     weights = dict(T.TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
-    try:
-        T.token_dictionaries(weights)
-    except ValueError as exc:
-        ap.error(str(exc))
     if args.synonym_min_zipf is None:
         args.synonym_min_zipf = T.SYNONYM_MIN_ZIPF
     shared = shared_dir()

@@ -59,7 +59,7 @@ SYNONYM_MIN_ZIPF = 2.0         # training spinners offer only synonyms this comm
                                # publishers writes, for 0.2-1.2% (`Spinner.with_common_synonyms`). Two seeds against
                                # two (docs/measurements.md, sessions 24 and 25): 2.5 was ahead in plain pages, level
                                # in place on the held-out dictionaries and behind on Moby and MyThes spins; 2.0
-                               # (bundled, 233754) is ahead in plain pages (spun pages above the cut caught only by the
+                               # (233754, and so 025132) is ahead in plain pages (spun pages above the cut caught only by the
                                # old code / only by 2.0: 29 / 97, p 1e-9), level in place (63 / 45, p 0.10; Moby 17 /
                                # 4), and the rare-vocabulary ledger is no longer flagged
 PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose spinner rewrites a word form the same
@@ -171,11 +171,17 @@ def token_dictionaries(weights: dict[str, int]) -> tuple[str, ...]:
 
 
 def parse_dictionary_weight(value: str) -> tuple[str, int]:
-    """`NAME=K` of `--token-dictionary-weight` as (name, K)."""
+    """`NAME=K` of `--token-dictionary-weight` as (name, K), checked by `token_dictionaries`, so that argparse
+    reports a held-out dictionary or a weight below 1 as a usage error."""
     name, sep, k = value.partition("=")
     if not sep or not k.strip().isdigit():
         raise argparse.ArgumentTypeError(f"expected NAME=K with K a whole number, got {value!r}")
-    return name.strip(), int(k)
+    weight = (name.strip(), int(k))
+    try:
+        token_dictionaries(dict([weight]))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return weight
 
 
 def token_training_data(docs, tables_by_fold, spinners, rng: random.Random,
@@ -362,10 +368,6 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.0 <= args.unseen_share <= 1.0:
         ap.error("--unseen-share must be between 0 and 1")
     args.token_dictionary_weights = dict(TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
-    try:
-        token_dictionaries(args.token_dictionary_weights)
-    except ValueError as exc:
-        ap.error(str(exc))
     if args.data is not None:
         from training.operator import train_operator
         return train_operator(args)
