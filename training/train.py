@@ -48,7 +48,8 @@ CACHE = REPO / "data-cache"
 # the rate on new pages exceeds it about half the time. One standard error of the out-of-fold estimate
 # (~0.09 pp on ~6,200 hams) below the limit leaves a margin.
 TARGET_FPR = 0.004
-TOKEN_TEXTS_PER_FOLD = 1200
+TOKEN_TEXTS_PER_FOLD = 1200    # texts per fold spun for the swap models (`--token-texts-per-fold`; a fold holds
+                               # 1,500-1,734 English texts)
 TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary and rate drawn each time): paired on
                                # the generalisation protocols (`training.compare`), seed 7 with two spins caught 65 spun
                                # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
@@ -184,13 +185,23 @@ def parse_dictionary_weight(value: str) -> tuple[str, int]:
     return weight
 
 
+def positive_int(value: str) -> int:
+    """A whole number of at least 1, for argparse (`--token-texts-per-fold`)."""
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def token_training_data(docs, tables_by_fold, spinners, rng: random.Random,
-                        dictionaries: tuple[str, ...] | None = None) -> dict[int, TokenData]:
-    """Per fold: token features of spun (and unspun) texts with per-token swap labels. Each spin draws its
-    dictionary uniformly from `dictionaries` (TRAIN_DICTIONARIES; `token_dictionaries` weights them)."""
+                        dictionaries: tuple[str, ...] | None = None,
+                        texts_per_fold: int | None = None) -> dict[int, TokenData]:
+    """Per fold: token features of spun (and unspun) texts with per-token swap labels, from the fold's first
+    `texts_per_fold` English texts after a shuffle (TOKEN_TEXTS_PER_FOLD). Each spin draws its dictionary
+    uniformly from `dictionaries` (TRAIN_DICTIONARIES; `token_dictionaries` weights them)."""
     from training.dataset import SPIN_RATES, TRAIN_DICTIONARIES
 
     dictionaries = TRAIN_DICTIONARIES if dictionaries is None else dictionaries
+    texts_per_fold = TOKEN_TEXTS_PER_FOLD if texts_per_fold is None else texts_per_fold
 
     out: dict[int, TokenData] = {}
     by_fold: dict[int, list] = {}
@@ -200,7 +211,7 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random,
     for fold, fdocs in sorted(by_fold.items()):
         rng.shuffle(fdocs)
         Xs, ys, names = [], [], []
-        for d in (d for d in fdocs[:TOKEN_TEXTS_PER_FOLD] for _ in range(TOKEN_SPINS_PER_TEXT)):
+        for d in (d for d in fdocs[:texts_per_fold] for _ in range(TOKEN_SPINS_PER_TEXT)):
             text = d.text[:20000]
             rate = rng.choice((0.0,) + SPIN_RATES)
             changes = []
@@ -358,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
                     metavar="NAME=K", help="draw training dictionary NAME K times as often for the swap models' "
                                            "spins (repeatable; TOKEN_DICTIONARY_WEIGHTS; the page classifier's "
                                            "spun pages keep drawing them uniformly)")
+    ap.add_argument("--token-texts-per-fold", type=positive_int, default=TOKEN_TEXTS_PER_FOLD,
+                    help="texts per fold spun for the swap models' training (TOKEN_TEXTS_PER_FOLD)")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -408,7 +421,7 @@ def train_default(args) -> int:
     by_member = []      # per member: the cross-fitting swap models (`model_keys`) and the one fitted on every fold
     for m, seed in enumerate(seeds):
         tok_data = token_training_data(docs, tables, spinners, random.Random(seed),
-                                       token_dictionaries(args.token_dictionary_weights))
+                                       token_dictionaries(args.token_dictionary_weights), args.token_texts_per_fold)
         by_member.append(fit_token_models(tok_data, K, seed, args.workers, args.unseen_dictionaries))
         del tok_data
         print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
