@@ -46,6 +46,42 @@ def test_each_token_training_text_is_spun_several_times(monkeypatch):
     assert rows(1) == 3                                 # near miss: one spin a text, as before session 14
 
 
+def test_token_training_takes_at_most_texts_per_fold_of_each_fold():
+    import random
+
+    from tablekit import small_tables
+    from training import train
+    from training.dataset import TRAIN_DICTIONARIES, SourceDoc
+    from training.spinner import Spinner
+
+    text = " ".join(["The council said the new plan for the harbour would bring jobs to the town."] * 6)
+    docs = [SourceDoc(group=f"g{i}", fold=i % 2, title="", text=text) for i in range(6)]   # 3 texts in each fold
+    spinner = Spinner({"council": ["assembly"], "harbour": ["port"]}, name="tiny")
+    spinners = {name: spinner for name in TRAIN_DICTIONARIES}
+    tables = dict.fromkeys((0, 1), small_tables({"assembly": ["council"], "port": ["harbour"]}))
+    spins = train.TOKEN_SPINS_PER_TEXT
+
+    def rows(texts_per_fold: int | None) -> dict[int, int]:
+        data = train.token_training_data(docs, tables, spinners, random.Random(3), texts_per_fold=texts_per_fold)
+        return {fold: len(part.X) for fold, part in data.items()}
+
+    assert rows(2) == {0: 2 * spins, 1: 2 * spins}
+    assert rows(50) == rows(None) == {0: 3 * spins, 1: 3 * spins}    # near miss: a cap above a fold's size takes all
+
+
+def test_token_texts_per_fold_must_be_a_positive_whole_number():
+    import argparse
+
+    import pytest
+
+    from training.train import positive_int
+
+    assert positive_int("2000") == 2000
+    for bad in ("0", "-3", "1.5", "many"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            positive_int(bad)
+
+
 def test_the_likelihood_ratio_cut_is_the_real_hams_high_quantile():
     from model.signals.spun_phrases import SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE
     from training.train import llr_fire_cut

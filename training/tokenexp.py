@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--token-dictionary-weight", type=T.parse_dictionary_weight, action="append", default=[],
                     metavar="NAME=K", help="draw training dictionary NAME K times as often for the swap model's spins "
                                            "(repeatable; make train's: training.train.TOKEN_DICTIONARY_WEIGHTS)")
+    ap.add_argument("--token-texts-per-fold", type=T.positive_int, default=T.TOKEN_TEXTS_PER_FOLD,
+                    help="fold-2 texts spun for the swap model's training (make train's: "
+                         "training.train.TOKEN_TEXTS_PER_FOLD)")
     args = ap.parse_args(argv)
     weights = dict(T.TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
     if args.synonym_min_zipf is None:
@@ -70,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         {n: SPINNER_DICTIONARIES[n](shared).with_consistency(args.consistent_share) for n in TRAIN_DICTIONARIES},
         args.synonym_min_zipf)
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners,
-                                 random.Random(args.seed), T.token_dictionaries(weights))
+                                 random.Random(args.seed), T.token_dictionaries(weights),
+                                 args.token_texts_per_fold)
     print(f"swaps among candidate tokens: {np.concatenate(data[2].y).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")
