@@ -152,3 +152,27 @@ def test_token_training_spins_draw_only_the_dictionaries_given():
     assert set(only.dictionary) == {"", "seed_train"}
     every = train.token_training_data(docs, tables, spinners, random.Random(3))[0]
     assert len(set(every.dictionary) - {""}) > 1        # near miss: the default draws from all of them
+
+
+def test_the_card_records_the_options_that_shaped_the_model():
+    import json
+
+    from training.evaluation import TRAINING_OPTIONS, training_options
+    from training.train import TOKEN_DICTIONARY_WEIGHTS, TOKEN_TEXTS_PER_FOLD, parse_args
+
+    options = training_options(parse_args(["--members", "2", "--token-texts-per-fold", "1500",
+                                           "--synonym-min-zipf", "2.5", "--token-dictionary-weight", "moby=3"]))
+    assert tuple(options) == TRAINING_OPTIONS
+    assert (options["members"], options["token_texts_per_fold"], options["synonym_min_zipf"]) == (2, 1500, 2.5)
+    assert options["token_dictionary_weights"] == {**TOKEN_DICTIONARY_WEIGHTS, "moby": 3}
+    assert json.loads(json.dumps(options)) == options          # the card is JSON
+    defaults = training_options(parse_args([]))
+    assert defaults["token_texts_per_fold"] == TOKEN_TEXTS_PER_FOLD and defaults["members"] != 2   # near miss
+
+
+def test_an_operator_card_records_only_the_options_operator_training_reads():
+    from training.evaluation import training_options
+    from training.train import TARGET_FPR, parse_args
+
+    options = training_options(parse_args(["--data", "pages/", "--members", "2", "--folds", "3"]))
+    assert options == {"folds": 3, "target_fpr": TARGET_FPR}   # its swap models are the base model's

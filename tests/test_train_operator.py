@@ -13,6 +13,7 @@ import pytest
 
 from model.detector import DEFAULT_MODEL_DIR, Detector
 from training import layouts
+from training.train import TARGET_FPR
 from training.train import main as train_main
 
 pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "unspun.joblib").exists(), reason="no bundled model")
@@ -87,6 +88,7 @@ def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, m
     assert _train(good, model_dir, tmp_path / "reports", evalset, "--force") == 0
     card = json.loads((model_dir / "model_card.json").read_text())
     assert card["artifact_sha256"] == _sha(model_dir / "unspun.joblib")
+    assert card["training"] == {"folds": 3, "target_fpr": TARGET_FPR}
     assert (tmp_path / "reports" / card["version"] / "report.md").exists()
     base, trained = Detector.load(DEFAULT_MODEL_DIR), Detector.load(model_dir)    # the members' swap models kept
     assert card["ensemble"]["members"] == len(trained.classifiers) == len(base.classifiers)

@@ -1,6 +1,7 @@
 """Threshold, report, model card, quality gate and promotion: the end of every `make train`."""
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
@@ -15,6 +16,14 @@ from model.errors import ArtifactError
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "reports"
 SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
+# The options of `python -m training.train` that shape a model, recorded in its card (`training`) beside its
+# `seed`, so that the card says how to train it again. Training on ../shared reads them all; operator training
+# (`--data`) fits page classifiers on the base model's reference tables and swap models (named in the card's
+# `data.reference_tables_from`) and reads only the last two.
+TRAINING_OPTIONS = ("members", "limit", "consistent_share", "function_word_forms", "unseen_dictionaries",
+                    "unseen_share", "synonym_min_zipf", "token_dictionary_weights", "token_texts_per_fold",
+                    "folds", "target_fpr")
+OPERATOR_TRAINING_OPTIONS = ("folds", "target_fpr")
 
 
 def per_kind_table(meta: list[dict], y: np.ndarray, s: np.ndarray, thr: float) -> str:
@@ -49,6 +58,13 @@ def threshold_rows(kinds: list[str], y: np.ndarray, train: np.ndarray) -> np.nda
     if not (train & (y == 0) & ~synthetic).any():
         return train.copy()
     return train & ~synthetic
+
+
+def training_options(args: argparse.Namespace) -> dict:
+    """The options this model was trained with that shape it (TRAINING_OPTIONS, or OPERATOR_TRAINING_OPTIONS
+    for operator data), for its card."""
+    names = OPERATOR_TRAINING_OPTIONS if getattr(args, "data", None) is not None else TRAINING_OPTIONS
+    return {name: getattr(args, name) for name in names}
 
 
 def claim_version(reports: Path, now: dt.datetime) -> tuple[str, Path]:
@@ -149,6 +165,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
                                                     "forced": bool(args.force and not decision.passed),
                                                     "crossing": crossed},
         "report": str(out.relative_to(REPO)) if out.is_relative_to(REPO) else str(out),
+        "training": training_options(args),
         "tables": bundle["tables"].description_,
         "artifact_sha256": digest, "artifact_bytes": len(data),
     }

@@ -338,7 +338,8 @@ def _versions() -> dict[str, str]:
             "joblib": joblib.__version__, "selectolax": selectolax.__version__}
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """`python -m training.train`'s options, checked (exits with a usage error on a bad one)."""
     from training.tables import FUNCTION_WORD_FORMS
 
     ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__)
@@ -381,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.0 <= args.unseen_share <= 1.0:
         ap.error("--unseen-share must be between 0 and 1")
     args.token_dictionary_weights = dict(TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if args.data is not None:
         from training.operator import train_operator
         return train_operator(args)
