@@ -48,8 +48,11 @@ CACHE = REPO / "data-cache"
 # the rate on new pages exceeds it about half the time. One standard error of the out-of-fold estimate
 # (~0.09 pp on ~6,200 hams) below the limit leaves a margin.
 TARGET_FPR = 0.004
-TOKEN_TEXTS_PER_FOLD = 1200    # texts per fold spun for the swap models (`--token-texts-per-fold`; a fold holds
-                               # 1,500-1,734 English texts)
+TOKEN_TEXTS_PER_FOLD = 2000    # texts per fold spun for the swap models (`--token-texts-per-fold`): every English
+                               # text of a fold (1,500-1,734). Against 1,200 (025132 and 025203), two seeds a side
+                               # (063036, bundled, and 063014; docs/measurements.md, session 27): spun pages in place
+                               # above the cut caught only by 1,200 / only by 2,000: 15 / 28 (p 0.07); plain pages
+                               # 29 / 25 (p 0.68)
 TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary and rate drawn each time): paired on
                                # the generalisation protocols (`training.compare`), seed 7 with two spins caught 65 spun
                                # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
@@ -60,9 +63,9 @@ SYNONYM_MIN_ZIPF = 2.0         # training spinners offer only synonyms this comm
                                # publishers writes, for 0.2-1.2% (`Spinner.with_common_synonyms`). Two seeds against
                                # two (docs/measurements.md, sessions 24 and 25): 2.5 was ahead in plain pages, level
                                # in place on the held-out dictionaries and behind on Moby and MyThes spins; 2.0
-                               # (233754, and so 025132) is ahead in plain pages (spun pages above the cut caught only by the
-                               # old code / only by 2.0: 29 / 97, p 1e-9), level in place (63 / 45, p 0.10; Moby 17 /
-                               # 4), and the rare-vocabulary ledger is no longer flagged
+                               # (233754 and its successors) is ahead in plain pages (spun pages above the cut caught
+                               # only by the old code / only by 2.0: 29 / 97, p 1e-9), level in place (63 / 45, p 0.10;
+                               # Moby 17 / 4), and the rare-vocabulary ledger is no longer flagged
 PAGE_CONSISTENT_SHARE = 0.25   # share of the page classifier's spun pages whose spinner rewrites a word form the same
                                # way throughout, as the real seed page's does (`Spinner.consistent`, `--consistent-share`).
                                # Trained on per-occurrence spins only, 233443 caught 30% of such "private" spins in place
@@ -77,7 +80,7 @@ TOKEN_DICTIONARY_WEIGHTS = {"frequent": 2, "seed_train": 2}   # how many times a
                                # the swap models' spins against the others' once (`token_dictionaries`,
                                # `--token-dictionary-weight`): the two that write common words, as the seed page's
                                # spinner does, make 4 of 8 draws instead of 2 of 6. Two seeds against two (233754,
-                               # uniform; 025132, bundled, and 025203; docs/measurements.md, session 26): spun pages
+                               # uniform; 025132 and 025203; docs/measurements.md, session 26): spun pages
                                # in place above the cut caught only by uniform / only by these weights 16 / 77
                                # (p 1e-10; "seed" 1 / 23), plain pages level (38 / 45). The page classifier's spun
                                # pages still draw the six uniformly
