@@ -82,6 +82,17 @@ def test_token_texts_per_fold_must_be_a_positive_whole_number():
             positive_int(bad)
 
 
+def test_members_must_be_a_positive_whole_number(capsys):
+    import pytest
+
+    from training.train import parse_args
+
+    assert parse_args(["--members", "1"]).members == 1      # near miss: one member is a single model
+    with pytest.raises(SystemExit):
+        parse_args(["--members", "0"])
+    assert "--members: expected a whole number of at least 1" in capsys.readouterr().err
+
+
 def test_the_likelihood_ratio_cut_is_the_real_hams_high_quantile():
     from model.signals.spun_phrases import SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE
     from training.train import llr_fire_cut

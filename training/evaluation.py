@@ -63,7 +63,7 @@ def threshold_rows(kinds: list[str], y: np.ndarray, train: np.ndarray) -> np.nda
 def training_options(args: argparse.Namespace) -> dict:
     """The options this model was trained with that shape it (TRAINING_OPTIONS, or OPERATOR_TRAINING_OPTIONS
     for operator data), for its card."""
-    names = OPERATOR_TRAINING_OPTIONS if getattr(args, "data", None) is not None else TRAINING_OPTIONS
+    names = OPERATOR_TRAINING_OPTIONS if args.data is not None else TRAINING_OPTIONS
     return {name: getattr(args, name) for name in names}
 
 

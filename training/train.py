@@ -189,7 +189,7 @@ def parse_dictionary_weight(value: str) -> tuple[str, int]:
 
 
 def positive_int(value: str) -> int:
-    """A whole number of at least 1, for argparse (`--token-texts-per-fold`)."""
+    """A whole number of at least 1, for argparse (`--members`, `--token-texts-per-fold`)."""
     if not value.strip().isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
     return int(value)
@@ -351,7 +351,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--eval", type=Path, help="frozen evaluation set directory (manifest of SHA-256 sums)")
     ap.add_argument("--force", action="store_true", help="promote even if the quality gate refuses")
     ap.add_argument("--folds", type=int, default=4)
-    ap.add_argument("--members", type=int, default=ENSEMBLE_MEMBERS,
+    ap.add_argument("--members", type=positive_int, default=ENSEMBLE_MEMBERS,
                     help="ensemble members, each with its own seed, swap models and page classifier")
     ap.add_argument("--limit", type=int, default=None, help="use only the first N corpus pages (quick runs)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -380,8 +380,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
                          "(for classifier experiments without recomputing features)")
     args = ap.parse_args(argv)
-    if args.members < 1:
-        ap.error("--members must be at least 1")
     if not 0.0 <= args.unseen_share <= 1.0:
         ap.error("--unseen-share must be between 0 and 1")
     args.token_dictionary_weights = dict(TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
