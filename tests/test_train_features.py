@@ -21,7 +21,7 @@ def test_saved_features_keep_every_row_with_what_it_is(tmp_path):
     assert list(got["folds"]) == [0, 3] and list(got["y"]) == [0, 1]
 
 
-def test_each_token_training_text_is_spun_several_times(monkeypatch):
+def test_each_token_training_text_is_spun_several_times():
     import random
 
     from tablekit import small_tables
@@ -35,15 +35,28 @@ def test_each_token_training_text_is_spun_several_times(monkeypatch):
     spinners = {name: spinner for name in TRAIN_DICTIONARIES}
     tables = {0: small_tables({"assembly": ["council"], "port": ["harbour"]})}
 
-    def rows(spins: int) -> int:
-        monkeypatch.setattr(train, "TOKEN_SPINS_PER_TEXT", spins)
-        part = train.token_training_data(docs, tables, spinners, random.Random(3))[0]
+    def rows(spins: int | None) -> int:
+        part = train.token_training_data(docs, tables, spinners, random.Random(3), spins_per_text=spins)[0]
         assert len(part.X) == len(part.y) == len(part.dictionary)
         assert set(part.dictionary) <= {""} | set(TRAIN_DICTIONARIES)     # each text's spinner, "" unspun
         return len(part.X)
 
-    assert rows(train.TOKEN_SPINS_PER_TEXT) == 3 * train.TOKEN_SPINS_PER_TEXT == 6
+    assert rows(None) == 3 * train.TOKEN_SPINS_PER_TEXT == 6            # the default
+    assert rows(3) == 9                                 # `--token-spins-per-text 3`
     assert rows(1) == 3                                 # near miss: one spin a text, as before session 14
+
+
+def test_token_spins_per_text_must_be_a_positive_whole_number(capsys):
+    import pytest
+
+    from training.train import TOKEN_SPINS_PER_TEXT, parse_args
+
+    assert parse_args(["--token-spins-per-text", "3"]).token_spins_per_text == 3
+    assert parse_args([]).token_spins_per_text == TOKEN_SPINS_PER_TEXT
+    assert parse_args(["--token-spins-per-text", "1"]).token_spins_per_text == 1     # near miss: one spin is allowed
+    with pytest.raises(SystemExit):
+        parse_args(["--token-spins-per-text", "0"])
+    assert "--token-spins-per-text" in capsys.readouterr().err
 
 
 def test_token_training_takes_at_most_texts_per_fold_of_each_fold():
@@ -169,16 +182,19 @@ def test_the_card_records_the_options_that_shaped_the_model():
     import json
 
     from training.evaluation import TRAINING_OPTIONS, training_options
-    from training.train import TOKEN_DICTIONARY_WEIGHTS, TOKEN_TEXTS_PER_FOLD, parse_args
+    from training.train import TOKEN_DICTIONARY_WEIGHTS, TOKEN_SPINS_PER_TEXT, TOKEN_TEXTS_PER_FOLD, parse_args
 
     options = training_options(parse_args(["--members", "2", "--token-texts-per-fold", "1500",
-                                           "--synonym-min-zipf", "2.5", "--token-dictionary-weight", "moby=3"]))
+                                           "--token-spins-per-text", "3", "--synonym-min-zipf", "2.5",
+                                           "--token-dictionary-weight", "moby=3"]))
     assert tuple(options) == TRAINING_OPTIONS
     assert (options["members"], options["token_texts_per_fold"], options["synonym_min_zipf"]) == (2, 1500, 2.5)
+    assert options["token_spins_per_text"] == 3
     assert options["token_dictionary_weights"] == {**TOKEN_DICTIONARY_WEIGHTS, "moby": 3}
     assert json.loads(json.dumps(options)) == options          # the card is JSON
     defaults = training_options(parse_args([]))
     assert defaults["token_texts_per_fold"] == TOKEN_TEXTS_PER_FOLD and defaults["members"] != 2   # near miss
+    assert defaults["token_spins_per_text"] == TOKEN_SPINS_PER_TEXT != 3
 
 
 def test_an_operator_card_records_only_the_options_operator_training_reads():

@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--token-texts-per-fold", type=T.positive_int, default=T.TOKEN_TEXTS_PER_FOLD,
                     help="fold-2 texts spun for the swap model's training (make train's: "
                          "training.train.TOKEN_TEXTS_PER_FOLD)")
+    ap.add_argument("--token-spins-per-text", type=T.positive_int, default=T.TOKEN_SPINS_PER_TEXT,
+                    help="times each of those texts is spun (make train's: training.train.TOKEN_SPINS_PER_TEXT)")
     args = ap.parse_args(argv)
     weights = dict(T.TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
     if args.synonym_min_zipf is None:
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         args.synonym_min_zipf)
     data = T.token_training_data([d for d in docs if d.fold == 2], {2: tables}, train_spinners,
                                  random.Random(args.seed), T.token_dictionaries(weights),
-                                 args.token_texts_per_fold)
+                                 args.token_texts_per_fold, args.token_spins_per_text)
     print(f"swaps among candidate tokens: {np.concatenate(data[2].y).mean():.3f}", flush=True)
     model = T.fit_token_model([data[2]], 1)
     test = [d for d in docs if d.fold == 3 and (d.page is None or (d.page.lang or "en") == "en")

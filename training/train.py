@@ -53,9 +53,10 @@ TOKEN_TEXTS_PER_FOLD = 2000    # texts per fold spun for the swap models (`--tok
                                # (063036, bundled, and 063014; docs/measurements.md, session 27): spun pages in place
                                # above the cut caught only by 1,200 / only by 2,000: 15 / 28 (p 0.07); plain pages
                                # 29 / 25 (p 0.68)
-TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (a dictionary and rate drawn each time): paired on
-                               # the generalisation protocols (`training.compare`), seed 7 with two spins caught 65 spun
-                               # pages in place that one spin missed and missed 36 it caught (p = 0.005), and two
+TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (`--token-spins-per-text`; a dictionary and rate
+                               # drawn each time): paired on the generalisation protocols (`training.compare`), seed 7
+                               # with two spins caught 65 spun pages in place that one spin missed and missed 36 it
+                               # caught (p = 0.005), and two
                                # seeds of it disagreed on 59 and 55 where one-spin seeds did on up to 130 and 21
 SYNONYM_MIN_ZIPF = 2.0         # training spinners offer only synonyms this common (wordfreq Zipf; 0: all).
                                # Moby, MyThes and "mixed" pick a word below Zipf 2.5 for 16-18% of their swaps;
@@ -197,14 +198,17 @@ def positive_int(value: str) -> int:
 
 def token_training_data(docs, tables_by_fold, spinners, rng: random.Random,
                         dictionaries: tuple[str, ...] | None = None,
-                        texts_per_fold: int | None = None) -> dict[int, TokenData]:
+                        texts_per_fold: int | None = None,
+                        spins_per_text: int | None = None) -> dict[int, TokenData]:
     """Per fold: token features of spun (and unspun) texts with per-token swap labels, from the fold's first
-    `texts_per_fold` English texts after a shuffle (TOKEN_TEXTS_PER_FOLD). Each spin draws its dictionary
-    uniformly from `dictionaries` (TRAIN_DICTIONARIES; `token_dictionaries` weights them)."""
+    `texts_per_fold` English texts after a shuffle (TOKEN_TEXTS_PER_FOLD), each spun `spins_per_text` times
+    (TOKEN_SPINS_PER_TEXT). Each spin draws its dictionary and rate afresh, the dictionary uniformly from
+    `dictionaries` (TRAIN_DICTIONARIES; `token_dictionaries` weights them)."""
     from training.dataset import SPIN_RATES, TRAIN_DICTIONARIES
 
     dictionaries = TRAIN_DICTIONARIES if dictionaries is None else dictionaries
     texts_per_fold = TOKEN_TEXTS_PER_FOLD if texts_per_fold is None else texts_per_fold
+    spins_per_text = TOKEN_SPINS_PER_TEXT if spins_per_text is None else spins_per_text
 
     out: dict[int, TokenData] = {}
     by_fold: dict[int, list] = {}
@@ -214,7 +218,7 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random,
     for fold, fdocs in sorted(by_fold.items()):
         rng.shuffle(fdocs)
         Xs, ys, names = [], [], []
-        for d in (d for d in fdocs[:texts_per_fold] for _ in range(TOKEN_SPINS_PER_TEXT)):
+        for d in (d for d in fdocs[:texts_per_fold] for _ in range(spins_per_text)):
             text = d.text[:20000]
             rate = rng.choice((0.0,) + SPIN_RATES)
             changes = []
@@ -375,6 +379,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                            "spun pages keep drawing them uniformly)")
     ap.add_argument("--token-texts-per-fold", type=positive_int, default=TOKEN_TEXTS_PER_FOLD,
                     help="texts per fold spun for the swap models' training (TOKEN_TEXTS_PER_FOLD)")
+    ap.add_argument("--token-spins-per-text", type=positive_int, default=TOKEN_SPINS_PER_TEXT,
+                    help="times each of those texts is spun, a dictionary and rate drawn each time "
+                         "(TOKEN_SPINS_PER_TEXT)")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -428,7 +435,8 @@ def train_default(args) -> int:
     by_member = []      # per member: the cross-fitting swap models (`model_keys`) and the one fitted on every fold
     for m, seed in enumerate(seeds):
         tok_data = token_training_data(docs, tables, spinners, random.Random(seed),
-                                       token_dictionaries(args.token_dictionary_weights), args.token_texts_per_fold)
+                                       token_dictionaries(args.token_dictionary_weights), args.token_texts_per_fold,
+                                       args.token_spins_per_text)
         by_member.append(fit_token_models(tok_data, K, seed, args.workers, args.unseen_dictionaries))
         del tok_data
         print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
