@@ -6,13 +6,19 @@ The public contract used by `service/`, `crawl/` and `training/`:
     det = Detector.load("path/to/dir")          # another model dir (unspun.joblib + model_card.json)
     v = det.score(page_bytes_or_str, url=None, content_type=None, threshold=None)
     v.verdict, v.score, v.threshold, v.signals, v.to_dict()
-    det.version, det.sha256, det.threshold, det.card
+    det.version, det.sha256, det.threshold, det.threshold_bare, det.card
 
 An artifact may hold an ensemble (`model.artifact.members_of`): several swap models, each with the page
 classifier trained on its features. The page is analysed once; each member's swap model gives its own
 swap features and its classifier a score; the page's score is their mean, against one threshold chosen
 on the mean of the members' out-of-fold scores (`training.train`). Averaging retrains' scores caught more
 spun pages than picking one of them (docs/measurements.md, "Averaging retrains").
+
+A bare article page (`model.page.is_bare_article`: the article alone, no link, no copyright line, as a
+text/plain body or an extracted article is) has its own threshold, `threshold_bare`, chosen at training on
+out-of-fold bare pages of real articles under their own false-positive budget; an artifact without one
+scores bare pages against `threshold`. The verdict's `threshold` is the one applied, and reason
+`bare_article_threshold` says when it was the bare one.
 
 `score` never raises for odd input: bytes of any encoding, broken markup, binary garbage all get a
 verdict; only an empty document raises `InputError("empty_document", ...)`.
@@ -81,7 +87,17 @@ class Detector:
 
     @property
     def threshold(self) -> float:
+        """The operating threshold for pages."""
         return float(self.bundle["threshold"])
+
+    @property
+    def threshold_bare(self) -> float:
+        """The threshold for bare article pages; `threshold` when the artifact has none."""
+        return float(self.bundle.get("threshold_bare", self.bundle["threshold"]))
+
+    def threshold_for(self, analysis: PageAnalysis) -> float:
+        """The threshold this model applies to an analysed page (bare or not)."""
+        return self.threshold_bare if analysis.bare_article else self.threshold
 
     def analyse(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None) -> PageAnalysis:
         """Decode, parse and compute every signal (no classifier)."""
@@ -104,13 +120,15 @@ class Detector:
 
     def verdict_for(self, analysis: PageAnalysis, *, threshold: float | None = None) -> Verdict:
         """Apply the classifier to an analysed page and assemble the verdict with its evidence."""
-        thr = self.threshold if threshold is None else float(threshold)
+        thr = self.threshold_for(analysis) if threshold is None else float(threshold)
         if len(analysis.vectors) != len(self.classifiers):
             raise ValueError(f"an analysis with {len(analysis.vectors)} feature vectors for {len(self.classifiers)} "
                              "members: analyse the page with this detector")
         prob = float(np.mean([clf.predict_proba(v.reshape(1, -1))[0, 1]
                               for clf, v in zip(self.classifiers, analysis.vectors)]))
         reasons = list(analysis.reasons)
+        if threshold is None and analysis.bare_article and "threshold_bare" in self.bundle:
+            reasons.append("bare_article_threshold")
         verdict = "spam" if prob >= thr else "ham"
         reasons.append("score_at_or_above_threshold" if verdict == "spam" else "score_below_threshold")
         return Verdict(

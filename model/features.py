@@ -9,7 +9,7 @@ import numpy as np
 
 from model.decode import decode_html
 from model.lang import detect_language
-from model.page import parse_page
+from model.page import is_bare_article, parse_page
 from model.signals import (FEATURE_NAMES, content_stats, copyright_residue, metadata_mismatch, spun_phrases,
                            trailing_links)
 from model.verdict import Signal
@@ -27,6 +27,7 @@ class PageAnalysis:
     reasons: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     main_text: str = ""
+    bare_article: bool = False        # the page is its article alone, with no copyright line (`is_bare_article`)
 
     @property
     def vector(self) -> np.ndarray:
@@ -59,7 +60,8 @@ def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str
         feats.update(f)
     vectors = [np.array([{**sp_f, **feats}.get(k, math.nan) for k in FEATURE_NAMES], dtype=np.float64)
                for sp_f in member_feats]
+    bare = is_bare_article(parsed) and cr_f["cr_copyright_lines"] == 0 and cr_f["cr_strength"] == 0
     stats = {"encoding": encoding, "main_text_chars": len(main), "blocks": len(parsed.blocks),
-             "links": parsed.n_links}
+             "links": parsed.n_links, "bare_article": bare}
     return PageAnalysis(vectors=vectors, signals=[sp_s, mm_s, tl_s, cr_s, cs_s], language=language, reasons=reasons,
-                        stats=stats, main_text=main)
+                        stats=stats, main_text=main, bare_article=bare)

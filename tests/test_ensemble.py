@@ -143,8 +143,8 @@ def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(mon
     monkeypatch.setattr(T, "make_classifier", lambda seed: Pipeline([("lr", LogisticRegression(C=0.1 + seed))]))
     seen = {}
     monkeypatch.setattr(T, "evaluate_and_promote",
-                        lambda args, bundle, samples, y, oof, train, test, test_scores, summary, versions:
-                        seen.update(bundle=bundle, oof=oof, test_scores=test_scores) or 0)
+                        lambda args, bundle, samples, y, oof, train, test, test_scores, summary, versions, bare=None:
+                        seen.update(bundle=bundle, oof=oof, test_scores=test_scores, bare=bare) or 0)
     rng = np.random.default_rng(2)
     n, K = 200, 4
     y = np.arange(n) % 2
@@ -163,6 +163,38 @@ def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(mon
     # near miss: one member is a single model, with no "members" key
     assert T.finish(argparse.Namespace(), samples, members[:1], y, folds, None, 0.0, K, {}) == 0
     assert "members" not in seen["bundle"] and np.allclose(seen["oof"], each[0][0])
+    assert seen["bare"] is None                               # no bare pages given, no bare-page threshold
+
+
+def test_bare_pages_are_scored_out_of_fold_and_never_fitted_on(monkeypatch):
+    import argparse
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    import training.train as T
+    from training.dataset import Sample
+
+    monkeypatch.setattr(T, "make_classifier", lambda seed: Pipeline([("lr", LogisticRegression())]))
+    rng = np.random.default_rng(3)
+    n, K = 200, 4
+    y = np.arange(n) % 2
+    folds = (np.arange(n) // 2) % K
+    X = rng.normal(size=(n, 3)) + y[:, None]
+    bare_X, bare_folds = rng.normal(size=(40, 3)), np.arange(40) % K
+    oof, clf, _, extra = T.fit_page_classifier(X, y, folds, K, 0, bare_X, bare_folds)
+    held = T.make_classifier(0).fit(X[(folds != 0) & (folds != K - 1)], y[(folds != 0) & (folds != K - 1)])
+    assert np.allclose(extra[bare_folds == 0], held.predict_proba(bare_X[bare_folds == 0])[:, 1])
+    assert np.allclose(extra[bare_folds == K - 1], clf.predict_proba(bare_X[bare_folds == K - 1])[:, 1])
+    assert np.allclose(oof, T.fit_page_classifier(X, y, folds, K, 0)[0])   # near miss: the same fits without them
+    seen = {}
+    monkeypatch.setattr(T, "evaluate_and_promote", lambda *args, bare=None: seen.update(bare=bare) or 0)
+    samples = [Sample(id=str(i), html=b"", label=int(y[i]), kind="ham", group=str(i), fold=int(folds[i]),
+                      source="test") for i in range(n)]
+    assert T.finish(argparse.Namespace(), samples, [T.Member(X, None, 0, bare_X)], y, folds, None, 0.0, K, {},
+                    bare_folds=bare_folds) == 0
+    scores, training_folds = seen["bare"]
+    assert np.allclose(scores, extra) and list(training_folds) == list(bare_folds != K - 1)
 
 
 def test_one_featurising_pass_gives_each_member_the_matrix_it_would_get_alone(detector, fixture_bytes):

@@ -89,8 +89,10 @@ def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, m
     card = json.loads((model_dir / "model_card.json").read_text())
     assert card["artifact_sha256"] == _sha(model_dir / "unspun.joblib")
     assert card["training"] == {"folds": 3, "target_fpr": TARGET_FPR}
+    assert "bare" not in card["threshold"]         # no bare pages of the operator's: bare pages get the page threshold
     assert (tmp_path / "reports" / card["version"] / "report.md").exists()
     base, trained = Detector.load(DEFAULT_MODEL_DIR), Detector.load(model_dir)    # the members' swap models kept
+    assert "threshold_bare" not in trained.bundle and trained.threshold_bare == trained.threshold
     assert card["ensemble"]["members"] == len(trained.classifiers) == len(base.classifiers)
     assert [joblib.hash(m) for m in trained.token_models] == [joblib.hash(m) for m in base.token_models]
     before = {n: _sha(model_dir / n) for n in ("unspun.joblib", "model_card.json")}
@@ -123,3 +125,29 @@ def test_missing_class_is_a_clear_error(tmp_path, model_dir, evalset, capsys):
     shutil.rmtree(root / "spam")
     assert _train(root, model_dir, tmp_path / "r", evalset) == 2
     assert "spam" in capsys.readouterr().err.lower()
+
+
+def test_bare_pages_given_to_training_set_the_bare_threshold_its_card_and_report_record(tmp_path, model_dir, evalset,
+                                                                                        monkeypatch):
+    import numpy as np
+
+    import training.train as T
+
+    finish = T.finish
+
+    def finish_with_bare_hams(args, samples, members, y, folds, tables, t0, K, data_summary):
+        hams = y == 0           # the hams' own features stand in for bare pages of real articles
+        return finish(args, samples, [m._replace(bare_X=m.X[hams]) for m in members], y, folds, tables, t0, K,
+                      data_summary, bare_folds=folds[hams])
+
+    monkeypatch.setattr(T, "finish", finish_with_bare_hams)
+    data = _operator_folder(tmp_path / "data", swap=False)
+    assert _train(data, model_dir, tmp_path / "reports", evalset, "--force", "--bare-target-fpr", "0.05") == 0
+    card = json.loads((model_dir / "model_card.json").read_text())
+    bare = card["threshold"]["bare"]
+    trained = Detector.load(model_dir)
+    assert trained.threshold_bare == bare["value"] == trained.bundle["threshold_bare"]
+    assert bare["policy"]["target_fpr"] == 0.05
+    assert bare["test_split"]["pages"] > 0 and 0 <= bare["test_split"]["flagged"] <= bare["test_split"]["pages"]
+    assert np.isfinite(bare["value"])
+    assert "## Bare article pages" in (tmp_path / "reports" / card["version"] / "report.md").read_text()

@@ -62,7 +62,7 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
     from training.dataset import fold_of
     from training.frozen import FOLDS, HELD_OUT_FOLD
     from training.inplace import spin_in_place
-    from training.protocol import REAL_PAGE_SHARE, cut_flagging, emit_changed_shares, share_above
+    from training.protocol import REAL_PAGE_SHARE, bare_note, cut_flagging, emit_changed_shares, share_above
     from training.spinner import SPINNER_DICTIONARIES
 
     rng = random.Random(seed)
@@ -83,16 +83,17 @@ def crossspin_table(det: Any, shared: Path, pages: int, seed: int, emit: Callabl
          f"without their metadata: {bare}")
     reference = held_pages if real_pages is None else \
         random.Random(seed + 1).sample(held_pages, min(real_pages, len(held_pages)))
-    real_scores = [det.score(read_html(p)).score for p in reference]
+    real = [det.score(read_html(p)) for p in reference]
+    real_scores = [v.score for v in real]
     in_place: dict[str, dict[str, float]] = {}
     if record is not None:
         record["real_pages"] = {p.rel_path: s for p, s in zip(reference, real_scores)}
         record["in_place"] = in_place
     cut = cut_flagging(real_scores, REAL_PAGE_SHARE)
-    at_threshold = sum(s >= det.threshold for s in real_scores)
+    at_threshold = sum(v.is_spam for v in real)      # each page against its own threshold (bare pages' own)
     emit(f"All {len(reference)} real pages of the held-out fold (every language): flagged at the threshold "
-         f"({det.threshold:.3f}): {at_threshold} ({at_threshold / len(reference):.2%}); the cut that flags "
-         f"{REAL_PAGE_SHARE:.1%} of them is a score above {cut:.4f}")
+         f"({det.threshold:.3f}{bare_note(det, real)}): {at_threshold} ({at_threshold / len(reference):.2%}); "
+         f"the cut that flags {REAL_PAGE_SHARE:.1%} of them is a score above {cut:.4f}")
     emit("\n| dictionary | " + " | ".join(f"{r:.0%}" for r in RATES) + " |")
     emit("|---|" + "---:|" * len(RATES))
     spun_scores: dict[str, list[list[float]]] = {}

@@ -19,6 +19,7 @@ SPIN_RATES = (0.01, 0.015, 0.02, 0.03, 0.035, 0.05, 0.08, 0.12, 0.15)
 # hams we make (legitimate text in layouts we wrote): they train the classifier, but the threshold is set on
 # real pages only (training/evaluation.py `threshold_rows`)
 SYNTHETIC_HAM_KINDS = frozenset({"ham_layout"})
+BARE_MIN_WORDS = 150          # texts this long or longer make bare hams, as the plain-page protocol's real articles
 FARM_KINDS = ("farm_full", "farm_spun_only", "farm_spun_links", "farm_spun_residue", "farm_links_residue")
 
 
@@ -137,3 +138,15 @@ def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict
             samples.append(Sample(id=f"ham_layout:{d.group}:{n}", html=html.encode("utf-8"), label=0, kind="ham_layout",
                                   group=d.group, fold=d.fold, source="bbc" if d.category else d.page.source))
     return samples
+
+
+def bare_ham_samples(docs: list[SourceDoc]) -> list[Sample]:
+    """Every source text of BARE_MIN_WORDS or more alone in a bare page (a title and its paragraphs,
+    `training.plainpage.plain_page`), kind "ham_bare". They are never fitted on: their out-of-fold scores set
+    the bare-page threshold (`training.evaluation.choose_bare_threshold`) and the test fold's are reported."""
+    from training.plainpage import plain_page, title_of
+
+    return [Sample(id=f"ham_bare:{d.group}:{n}", html=plain_page(title_of(d), d.text).encode("utf-8"), label=0,
+                   kind="ham_bare", group=d.group, fold=d.fold,
+                   source="bbc" if d.category else (d.page.source if d.page is not None else ""))
+            for n, d in enumerate(docs) if len(d.text.split()) >= BARE_MIN_WORDS]

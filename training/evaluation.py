@@ -22,7 +22,7 @@ SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
 # `data.reference_tables_from`) and reads only the last two.
 TRAINING_OPTIONS = ("members", "limit", "consistent_share", "function_word_forms", "unseen_dictionaries",
                     "unseen_share", "synonym_min_zipf", "token_dictionary_weights", "token_texts_per_fold",
-                    "token_spins_per_text", "folds", "target_fpr")
+                    "token_spins_per_text", "folds", "target_fpr", "bare_target_fpr")
 OPERATOR_TRAINING_OPTIONS = ("folds", "target_fpr")
 
 
@@ -83,8 +83,36 @@ def claim_version(reports: Path, now: dt.datetime) -> tuple[str, Path]:
     raise RuntimeError(f"no free version for {base} in {reports}")
 
 
+def choose_bare_threshold(y: np.ndarray, oof: np.ndarray, rows: np.ndarray, bare_scores: np.ndarray,
+                          target_fpr: float):
+    """The bare-page threshold (`model.detector.Detector.threshold_bare`): the lowest cut that flags at most
+    `target_fpr` of the training folds' bare pages of real articles (`bare_scores`, out of fold), placed in its
+    gap against the spams the page threshold is chosen on (`rows`), by the same policy (`choose_threshold`)."""
+    from training.threshold import choose_threshold
+
+    spam = rows & (y == 1)
+    labels = np.concatenate([np.ones(int(spam.sum()), dtype=int), np.zeros(len(bare_scores), dtype=int)])
+    return choose_threshold(labels, np.concatenate([oof[spam], bare_scores]), target_fpr=target_fpr, ham_weight=2.0)
+
+
+def bare_markdown(choice, bare_test: np.ndarray, threshold: float, bare_threshold: float) -> str:
+    """The report's section on the bare-page threshold: its policy and the test fold's bare pages of real articles."""
+    n = len(bare_test)
+    at_bare, at_page = int((bare_test >= bare_threshold).sum()), int((bare_test >= threshold).sum())
+    return ("\n\n## Bare article pages\n\nA page that is its article alone (no link, no copyright line: "
+            "`model.page.is_bare_article`) is judged against its own threshold, chosen on the out-of-fold scores "
+            "of the training folds' texts alone in bare pages (`training.dataset.bare_ham_samples`) against the "
+            "same spams.\n\n" + choice.to_markdown() +
+            f"\n\nTest fold: {n} texts alone in bare pages; flagged at the bare-page threshold "
+            f"({bare_threshold:.4f}): {at_bare} ({at_bare / max(n, 1):.2%}); at the page threshold ({threshold:.4f}): "
+            f"{at_page} ({at_page / max(n, 1):.2%}).")
+
+
 def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
-                         test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict) -> int:
+                         test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict,
+                         bare: tuple[np.ndarray, np.ndarray] | None = None) -> int:
+    """Choose the thresholds, report on the test fold, gate, promote. `bare`: the scores of bare pages of real
+    articles (out of fold, the test fold's by the final classifiers) and which of them are of training folds."""
     from training.gate import crossing, crossing_line, gate_decision, promote_atomically, recorded_figures
     from training.report import write_report
     from training.threshold import choose_threshold
@@ -93,6 +121,18 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     choice = choose_threshold(y[rows], oof[rows], target_fpr=args.target_fpr, ham_weight=2.0)
     thr = float(choice.threshold)
     bundle["threshold"] = thr
+    bare_choice, bare_card = None, None
+    if bare is not None and bare[1].any():
+        bare_scores, bare_train = bare
+        bare_choice = choose_bare_threshold(y, oof, rows, bare_scores[bare_train], args.bare_target_fpr)
+        bundle["threshold_bare"] = float(bare_choice.threshold)
+        bare_test = bare_scores[~bare_train]
+        bare_card = {"value": bundle["threshold_bare"], "policy": bare_choice.to_dict(),
+                     "test_split": {"pages": int(len(bare_test)),
+                                    "flagged": int((bare_test >= bundle["threshold_bare"]).sum())}}
+        print(f"[train] bare-page threshold {bundle['threshold_bare']:.4f} on {int(bare_train.sum())} out-of-fold bare "
+              f"pages of real articles; the test fold's flagged: {bare_card['test_split']['flagged']} of "
+              f"{len(bare_test)}", flush=True)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     version, out = claim_version(Path(getattr(args, "reports", REPORTS)), now)
     meta = [{"id": s.id, "kind": s.kind, "spin_rate": s.spin_rate, "source": s.source, "page_type": s.page_type,
@@ -105,6 +145,8 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
                    f"synthetic hams left out).\n\n" if n_left_out else "")
     extra = ("## Threshold policy\n\n" + policy_note + choice.to_markdown() +
              "\n\n## By kind and spin rate (test split)\n\n" + per_kind_table(tmeta, ty, test_scores, thr))
+    if bare_choice is not None:
+        extra += bare_markdown(bare_choice, bare[0][~bare[1]], thr, bundle["threshold_bare"])
     rep = write_report(out, title=f"unspun {version} — test split", y_true=ty, scores=test_scores, threshold=thr,
                        meta=tmeta, summary={"generated": now.isoformat(), "seed": args.seed}, extra_markdown=extra)
     print(rep.summary_line, flush=True)
@@ -157,7 +199,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
         "name": "unspun", "version": version, "created": now.isoformat(), "seed": args.seed,
         "format": bundle["format"], "data": data_summary, "libraries": versions,
         "features": list(bundle["feature_names"]), "token_features": list(bundle["token_features"]),
-        "threshold": {"value": thr, "policy": choice.to_dict()},
+        "threshold": {"value": thr, "policy": choice.to_dict(), **({"bare": bare_card} if bare_card else {})},
         "ensemble": {"members": len(members), "seeds": [m.get("seed") for m in members],
                      "score": "mean of the members' page classifiers' scores"},
         "metrics_test_split": rep.metrics, "gate": {"passed": decision.passed, "reasons": decision.reasons,

@@ -129,7 +129,6 @@ def farmpage_table(det: Any, held: list[Any], test: list[Any], shared: Path, see
     from training.spinner import SPINNER_DICTIONARIES
 
     rng = random.Random(seed + 1)
-    thr = det.threshold
 
     def parts(d) -> tuple[str, list[str]]:  # noqa: ANN001
         title = d.title or " ".join(d.text.split()[:10])
@@ -141,7 +140,7 @@ def farmpage_table(det: Any, held: list[Any], test: list[Any], shared: Path, see
         related = [o.title for o in held if d.category and o.category == d.category and o is not d and o.title]
         for layout in LAYOUTS:
             page = legit_page(layout, title, paras, rng, rng.sample(related, min(4, len(related))))
-            hams += det.score(page).score >= thr
+            hams += det.score(page).is_spam       # against the threshold it gets
             n_hams += 1
     emit(f"model {det.version}; {len(test)} held-out texts x {len(LAYOUTS)} held-out layouts; legitimate "
          f"pages flagged: {hams}/{n_hams} ({hams / n_hams:.1%})")
@@ -157,7 +156,7 @@ def farmpage_table(det: Any, held: list[Any], test: list[Any], shared: Path, see
                     title, paras = parts(d)
                     spun = [r.text for r in spinner.spin_many(paras, rate, rng)]
                     layout = LAYOUTS[n % len(LAYOUTS)]
-                    hits += det.score(farm_page(layout, variant, title, spun, rng)).score >= thr
+                    hits += det.score(farm_page(layout, variant, title, spun, rng)).is_spam
                     n += 1
                 cells.append(f"{hits / n:.1%}")
             emit(f"| {name} | {variant} | " + " | ".join(cells) + " |")

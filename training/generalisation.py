@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
          "\"private_consistent\" is \"private\" rewriting a word the same way wherever it occurs, as the real seed "
          "page's spinner does; the other dictionaries draw a synonym for each occurrence on its own. "
          "Reference tables are rebuilt without the held-out fold here and below.\n")
-    record: dict = {"version": det.version, "threshold": det.threshold}
+    record: dict = {"version": det.version, "threshold": det.threshold, "threshold_bare": det.threshold_bare}
     crossspin_table(det, shared, args.inplace_pages, args.seed, emit, args.real_pages, record)
     emit(f"\n## Plain pages ({args.plain_pages} held-out texts as a title and paragraphs)\n")
     plainpage_table(det, test[: args.plain_pages], shared, emit, plain_reference(held, args.real_pages, args.seed),

@@ -83,6 +83,13 @@ def doc_id(doc: Any) -> str:
     return doc.page.rel_path if doc.page is not None else doc.group
 
 
+def bare_note(det: Any, verdicts: Sequence[Any]) -> str:
+    """", bare pages N at 0.xxx" when some of `verdicts` were judged against the bare-page threshold
+    (`model.detector.Detector.threshold_for`), else ""."""
+    bare = sum("bare_article_threshold" in v.reasons for v in verdicts)
+    return f"; {bare} bare pages at {det.threshold_bare:.3f}" if bare else ""
+
+
 def share_above(scores: Sequence[float], cut: float) -> float:
     """The share of `scores` strictly above `cut` (0.0 for none)."""
     return sum(s > cut for s in scores) / len(scores) if scores else 0.0

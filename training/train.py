@@ -48,6 +48,10 @@ CACHE = REPO / "data-cache"
 # the rate on new pages exceeds it about half the time. One standard error of the out-of-fold estimate
 # (~0.09 pp on ~6,200 hams) below the limit leaves a margin.
 TARGET_FPR = 0.004
+# Out-of-fold FPR of bare pages of real articles (`training.dataset.bare_ham_samples`) the bare-page threshold is
+# set to. The issue's limit for an article alone in a plain page is 1%; about 4,800 training-fold texts put one
+# standard error of the estimate near 0.14 pp, and 0.8% leaves more than one below the limit.
+BARE_TARGET_FPR = 0.008
 TOKEN_TEXTS_PER_FOLD = 2000    # texts per fold spun for the swap models (`--token-texts-per-fold`): every English
                                # text of a fold (1,500-1,734). Against 1,200 (025132 and 025203), two seeds a side
                                # (063036, bundled, and 063014; docs/measurements.md, session 27): spun pages in place
@@ -361,6 +365,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
     ap.add_argument("--target-fpr", type=float, default=TARGET_FPR)
+    ap.add_argument("--bare-target-fpr", type=float, default=BARE_TARGET_FPR,
+                    help="out-of-fold FPR of bare pages of real articles the bare-page threshold is set to "
+                         "(BARE_TARGET_FPR)")
     ap.add_argument("--consistent-share", type=float, default=PAGE_CONSISTENT_SHARE,
                     help="share of spun training pages whose spinner rewrites a word form the same way throughout")
     ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
@@ -403,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def train_default(args) -> int:
     from training.corpus import shared_dir
-    from training.dataset import TRAIN_DICTIONARIES, build_samples, source_docs
+    from training.dataset import TRAIN_DICTIONARIES, bare_ham_samples, build_samples, source_docs
     from training.spinner import SPINNER_DICTIONARIES
     from training.tables import assemble, count_texts, default_lexical, merge_counts
 
@@ -446,13 +453,18 @@ def train_default(args) -> int:
     Xs = featurise(samples, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share)
                                                   for s in samples])
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
+    bare = bare_ham_samples(docs)       # scored only, after everything fitted on: the fits are as without them
+    bare_Xs = featurise(bare, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share)
+                                                     for s in bare])
+    print(f"[train] {len(bare)} bare pages of real articles featurised ({time.time() - t0:.0f}s)", flush=True)
     members = []
-    for X, (_, token_all), seed in zip(Xs, by_member, seeds):
+    for X, bare_X, (_, token_all), seed in zip(Xs, bare_Xs, by_member, seeds):
         token_all.swap_llr_fire_ = llr_fire_cut(X, real_hams)
         print(f"[train] seed {seed}: spun_phrases fires on its own at a swap log-likelihood ratio of "
               f"{token_all.swap_llr_fire_:.4f} per 100 words", flush=True)
-        members.append(Member(X, token_all, seed))
+        members.append(Member(X, token_all, seed, bare_X))
     return finish(args, samples, members, y, folds, tables_all, t0, K,
+                  bare_folds=np.array([s.fold for s in bare], dtype=int),
                   data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
@@ -482,35 +494,50 @@ def save_features(path: Path, samples, X: np.ndarray, y: np.ndarray, folds: np.n
 
 
 class Member(NamedTuple):
-    """One ensemble member before its page classifier is fitted: its page features, its swap model, its seed."""
+    """One ensemble member before its page classifier is fitted: its page features, its swap model, its seed,
+    and the features of the bare pages of real articles (`bare_ham_samples`), which are scored, not fitted on."""
 
     X: np.ndarray
     token_model: Any
     seed: int
+    bare_X: np.ndarray | None = None
 
 
-def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int, seed: int):
-    """(out-of-fold scores of folds 0..K-2, the classifier fitted on them all, its scores of the test fold K-1)."""
+def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int, seed: int,
+                        extra_X: np.ndarray | None = None, extra_folds: np.ndarray | None = None):
+    """(out-of-fold scores of folds 0..K-2, the classifier fitted on them all, its scores of the test fold K-1,
+    the scores of `extra_X`): rows of `extra_X` are scored, never fitted on, by the classifier that did not
+    see their fold (`extra_folds`), those of the test fold by the final one (None without `extra_X`)."""
     test = folds == K - 1
     train = ~test
     oof = np.zeros(len(y))
+    extra = None if extra_X is None else np.zeros(len(extra_X))
     for k in range(K - 1):
         m = train & (folds != k)
         clf = make_classifier(seed).fit(X[m], y[m])
         oof[folds == k] = clf.predict_proba(X[folds == k])[:, 1]
+        if extra is not None and (extra_folds == k).any():
+            extra[extra_folds == k] = clf.predict_proba(extra_X[extra_folds == k])[:, 1]
     clf = make_classifier(seed).fit(X[train], y[train])
-    return oof, clf, clf.predict_proba(X[test])[:, 1]
+    if extra is not None and (extra_folds == K - 1).any():
+        extra[extra_folds == K - 1] = clf.predict_proba(extra_X[extra_folds == K - 1])[:, 1]
+    return oof, clf, clf.predict_proba(X[test])[:, 1], extra
 
 
-def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float, K: int, data_summary: dict) -> int:
-    """Fit each member's page classifier, choose the threshold on the members' mean out-of-fold scores,
-    report on the test fold, gate, promote."""
+def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float, K: int, data_summary: dict,
+           bare_folds: np.ndarray | None = None) -> int:
+    """Fit each member's page classifier, choose the threshold on the members' mean out-of-fold scores (and,
+    given bare pages of real articles, in `bare_folds`, the bare-page threshold on theirs), report on the
+    test fold, gate, promote."""
     if getattr(args, "save_features", None) is not None:
         save_features(args.save_features, samples, members[0].X, y, folds, [m.X for m in members[1:]])
     test = folds == K - 1
-    fitted = [fit_page_classifier(m.X, y, folds, K, m.seed) for m in members]
+    fitted = [fit_page_classifier(m.X, y, folds, K, m.seed, m.bare_X, bare_folds) for m in members]
     oof = np.mean([f[0] for f in fitted], axis=0)
     test_scores = np.mean([f[2] for f in fitted], axis=0)
+    bare = None
+    if bare_folds is not None and all(f[3] is not None for f in fitted):
+        bare = (np.mean([f[3] for f in fitted], axis=0), bare_folds != K - 1)
     print(f"[train] {len(members)} page classifier(s) fitted ({time.time() - t0:.0f}s)", flush=True)
     bundle = {"format": FORMAT_VERSION, "pipeline": fitted[0][1], "threshold": 0.5,
               "feature_names": list(FEATURE_NAMES), "tables": tables_all, "token_model": members[0].token_model,
@@ -518,7 +545,8 @@ def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float
     if len(members) > 1:
         bundle["members"] = [{"token_model": m.token_model, "pipeline": f[1], "seed": m.seed}
                              for m, f in zip(members, fitted)]
-    return evaluate_and_promote(args, bundle, samples, y, oof, ~test, test, test_scores, data_summary, _versions())
+    return evaluate_and_promote(args, bundle, samples, y, oof, ~test, test, test_scores, data_summary, _versions(),
+                                bare=bare)
 
 
 if __name__ == "__main__":

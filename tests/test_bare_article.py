@@ -1,0 +1,128 @@
+"""Bare article pages: what counts as one (`model.page.is_bare_article`), the threshold the detector applies to
+them, and how training chooses it (`training.evaluation.choose_bare_threshold`)."""
+from __future__ import annotations
+
+import numpy as np
+
+PARAGRAPH = ("The harbour council voted on Tuesday to approve a new ferry terminal on the east quay, ending two "
+             "years of debate over how the town should replace its ageing passenger pier. ")
+TEXT = "\n".join([PARAGRAPH * 3, PARAGRAPH * 2, PARAGRAPH * 2])
+
+
+def bare_html(title: str = "Harbour council backs ferry terminal", text: str = TEXT, extra: str = "") -> str:
+    paras = "".join(f"<p>{p}</p>" for p in text.split("\n"))
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{paras}{extra}</body></html>"
+
+
+def analysed(detector, html: str | bytes):
+    return detector.analyse(html)
+
+
+def test_a_title_and_paragraphs_is_a_bare_article(detector):
+    from model.page import is_bare_article, parse_page
+
+    assert is_bare_article(parse_page(bare_html()))
+    assert analysed(detector, bare_html()).bare_article
+
+
+def test_a_text_plain_body_is_a_bare_article():
+    from model.page import is_bare_article, parse_page
+
+    assert is_bare_article(parse_page(TEXT))
+
+
+def test_one_link_makes_a_page_not_bare(detector):
+    from model.page import is_bare_article, parse_page
+
+    html = bare_html(extra='<p>Read more at <a href="/ferries">our ferry page</a>.</p>')
+    assert not is_bare_article(parse_page(html))          # near miss: the same page with a link
+    assert not analysed(detector, html).bare_article
+
+
+def test_text_outside_the_article_makes_a_page_not_bare():
+    from model.page import BARE_MAX_OTHER_WORDS, is_bare_article, parse_page
+
+    menu = "".join(f"<li>Section {i}</li>" for i in range(BARE_MAX_OTHER_WORDS))
+    assert not is_bare_article(parse_page(bare_html(extra=f"<nav><ul>{menu}</ul></nav>")))
+    short = "".join(f"<li>Section{i}</li>" for i in range(3))             # near miss: a few words of menu
+    assert is_bare_article(parse_page(bare_html(extra=f"<nav><ul>{short}</ul></nav>")))
+
+
+def test_a_copyright_line_makes_a_page_not_bare(detector):
+    html = bare_html(extra="<footer><p>Copyright © 2024 Harbour Gazette Ltd. All rights reserved.</p></footer>")
+    assert not analysed(detector, html).bare_article
+    assert analysed(detector, bare_html()).bare_article                  # near miss: without it
+
+
+def test_an_empty_body_is_not_a_bare_article():
+    from model.page import is_bare_article, parse_page
+
+    assert not is_bare_article(parse_page("<html><body><h1>Title</h1></body></html>"))
+
+
+def with_bare_threshold(detector, value: float | None):
+    from model import Detector
+
+    bundle = {k: v for k, v in detector.bundle.items() if k != "threshold_bare"}
+    if value is not None:
+        bundle["threshold_bare"] = value
+    return Detector.from_bundle(bundle, detector.card, detector.sha256)
+
+
+def test_a_bare_page_is_judged_against_the_bare_threshold(detector):
+    det = with_bare_threshold(detector, 0.01)
+    verdict = det.score(bare_html())
+    assert verdict.threshold == 0.01 and det.threshold_bare == 0.01
+    assert "bare_article_threshold" in verdict.reasons
+    assert verdict.is_spam == (verdict.score >= 0.01)
+
+
+def test_a_site_page_keeps_the_page_threshold(detector, fixture_bytes):
+    det = with_bare_threshold(detector, 0.01)
+    verdict = det.score(fixture_bytes("legit_news.html"))
+    assert verdict.threshold == det.threshold != 0.01                     # near miss: not bare
+    assert "bare_article_threshold" not in verdict.reasons
+
+
+def test_without_a_bare_threshold_a_bare_page_gets_the_page_threshold(detector):
+    det = with_bare_threshold(detector, None)
+    verdict = det.score(bare_html())
+    assert verdict.threshold == det.threshold == det.threshold_bare
+    assert "bare_article_threshold" not in verdict.reasons
+
+
+def test_a_threshold_asked_for_overrides_both(detector):
+    det = with_bare_threshold(detector, 0.01)
+    verdict = det.score(bare_html(), threshold=0.99)
+    assert verdict.threshold == 0.99 and "bare_article_threshold" not in verdict.reasons
+
+
+def test_the_bare_threshold_flags_at_most_its_share_of_the_bare_hams():
+    from training.evaluation import choose_bare_threshold
+
+    rng = np.random.default_rng(4)
+    y = np.r_[np.ones(300, dtype=int), np.zeros(700, dtype=int)]
+    oof = np.r_[rng.uniform(0.5, 1.0, 300), rng.uniform(0.0, 0.9, 700)]
+    rows = np.ones(len(y), dtype=bool)
+    bare = rng.uniform(0.0, 0.6, 1000)
+    choice = choose_bare_threshold(y, oof, rows, bare, 0.01)
+    assert int((bare >= choice.threshold).sum()) == 10                       # the lowest cut within 1% of 1,000
+    stricter = choose_bare_threshold(y, oof, rows, bare, 0.005)
+    assert int((bare >= stricter.threshold).sum()) == 5 and stricter.threshold > choice.threshold   # near miss
+    # the pages' own hams do not move it: only the bare hams count as hams
+    assert choose_bare_threshold(y, oof, rows & (y == 1), bare, 0.01).threshold == choice.threshold
+
+
+def test_bare_hams_are_the_long_texts_alone_in_bare_pages():
+    from model.page import is_bare_article, parse_page
+    from training.dataset import BARE_MIN_WORDS, SourceDoc, bare_ham_samples
+
+    long_text = " ".join(["word"] * BARE_MIN_WORDS)
+    docs = [SourceDoc(group="a", fold=0, title="A title", text=long_text),
+            SourceDoc(group="b", fold=2, title="", text=long_text + "\nSecond paragraph here."),
+            SourceDoc(group="c", fold=1, title="Short", text=" ".join(["word"] * (BARE_MIN_WORDS - 1)))]
+    samples = bare_ham_samples(docs)
+    assert [s.group for s in samples] == ["a", "b"]           # near miss: one word short of the floor is left out
+    assert {s.kind for s in samples} == {"ham_bare"} and {s.label for s in samples} == {0}
+    assert [s.fold for s in samples] == [0, 2]
+    assert all(is_bare_article(parse_page(s.html.decode("utf-8"))) for s in samples)
