@@ -56,14 +56,16 @@ TARGET_FPR = 0.004
 BARE_TARGET_FPR = TARGET_FPR
 TOKEN_TEXTS_PER_FOLD = 2000    # texts per fold spun for the swap models (`--token-texts-per-fold`): every English
                                # text of a fold (1,500-1,734). Against 1,200 (025132 and 025203), two seeds a side
-                               # (063036, bundled, and 063014; docs/measurements.md, session 27): spun pages in place
+                               # (063036, bundled then, and 063014; docs/measurements.md, session 27): spun pages in place
                                # above the cut caught only by 1,200 / only by 2,000: 15 / 28 (p 0.07); plain pages
                                # 29 / 25 (p 0.68)
 TOKEN_SPINS_PER_TEXT = 2       # each text spun this many times (`--token-spins-per-text`; a dictionary and rate
                                # drawn each time): paired on the generalisation protocols (`training.compare`), seed 7
                                # with two spins caught 65 spun pages in place that one spin missed and missed 36 it
-                               # caught (p = 0.005), and two
-                               # seeds of it disagreed on 59 and 55 where one-spin seeds did on up to 130 and 21
+                               # caught (p = 0.005), and two seeds of it disagreed on 59 and 55 where one-spin seeds did
+                               # on up to 130 and 21. Three (083445 and 083450 against 063036 and 063014, session 28):
+                               # in place level (15 / 18, p 0.73), plain pages level above the cut (35 / 25) and far
+                               # behind without one (415 / 71), for 1.4 times the swap models' training time
 SYNONYM_MIN_ZIPF = 2.0         # training spinners offer only synonyms this common (wordfreq Zipf; 0: all).
                                # Moby, MyThes and "mixed" pick a word below Zipf 2.5 for 16-18% of their swaps;
                                # "private", "seed", "seed_train" and "frequent", written as a spinner sold to
