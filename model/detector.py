@@ -95,9 +95,14 @@ class Detector:
         """The threshold for bare article pages; `threshold` when the artifact has none."""
         return float(self.bundle.get("threshold_bare", self.bundle["threshold"]))
 
+    def judged_bare(self, analysis: PageAnalysis) -> bool:
+        """Whether this model judges an analysed page against its bare-page threshold (a bare page, and an
+        artifact that has one)."""
+        return analysis.bare_article and "threshold_bare" in self.bundle
+
     def threshold_for(self, analysis: PageAnalysis) -> float:
         """The threshold this model applies to an analysed page (bare or not)."""
-        return self.threshold_bare if analysis.bare_article else self.threshold
+        return self.threshold_bare if self.judged_bare(analysis) else self.threshold
 
     def analyse(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None) -> PageAnalysis:
         """Decode, parse and compute every signal (no classifier)."""
@@ -127,7 +132,7 @@ class Detector:
         prob = float(np.mean([clf.predict_proba(v.reshape(1, -1))[0, 1]
                               for clf, v in zip(self.classifiers, analysis.vectors)]))
         reasons = list(analysis.reasons)
-        if threshold is None and analysis.bare_article and "threshold_bare" in self.bundle:
+        if threshold is None and self.judged_bare(analysis):
             reasons.append("bare_article_threshold")
         verdict = "spam" if prob >= thr else "ham"
         reasons.append("score_at_or_above_threshold" if verdict == "spam" else "score_below_threshold")

@@ -454,12 +454,14 @@ def train_default(args) -> int:
               flush=True)
     keys = model_keys(K, args.unseen_dictionaries)
     by_key = {key: (tables[key[0]], [fold_models[key] for fold_models, _ in by_member]) for key in keys}
-    Xs = featurise(samples, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share)
-                                                  for s in samples])
+
+    def keys_of(pages: list) -> list:   # each page's cross-fitting swap models (`model_key_of`)
+        return [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share) for s in pages]
+
+    Xs = featurise(samples, by_key, args.workers, keys_of(samples))
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
     bare = bare_ham_samples(docs)       # scored only, after everything fitted on: the fits are as without them
-    bare_Xs = featurise(bare, by_key, args.workers, [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share)
-                                                     for s in bare])
+    bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare))
     print(f"[train] {len(bare)} bare pages of real articles featurised ({time.time() - t0:.0f}s)", flush=True)
     members = []
     for X, bare_X, (_, token_all), seed in zip(Xs, bare_Xs, by_member, seeds):
@@ -516,15 +518,18 @@ def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int,
     train = ~test
     oof = np.zeros(len(y))
     extra = None if extra_X is None else np.zeros(len(extra_X))
+
+    def score_extra(clf, fold: int) -> None:  # noqa: ANN001
+        if extra is not None and (extra_folds == fold).any():
+            extra[extra_folds == fold] = clf.predict_proba(extra_X[extra_folds == fold])[:, 1]
+
     for k in range(K - 1):
         m = train & (folds != k)
         clf = make_classifier(seed).fit(X[m], y[m])
         oof[folds == k] = clf.predict_proba(X[folds == k])[:, 1]
-        if extra is not None and (extra_folds == k).any():
-            extra[extra_folds == k] = clf.predict_proba(extra_X[extra_folds == k])[:, 1]
+        score_extra(clf, k)
     clf = make_classifier(seed).fit(X[train], y[train])
-    if extra is not None and (extra_folds == K - 1).any():
-        extra[extra_folds == K - 1] = clf.predict_proba(extra_X[extra_folds == K - 1])[:, 1]
+    score_extra(clf, K - 1)
     return oof, clf, clf.predict_proba(X[test])[:, 1], extra
 
 
