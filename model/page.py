@@ -27,7 +27,9 @@ DEPTH_SCAN_MIN_TAGS = 3_000 # pages with fewer tags than this cannot nest deeply
 MAX_METADATA = 16           # metadata texts kept at most (head elements and JSON-LD fields)
 MAX_METADATA_CHARS = 30_000 # characters kept of each (a JSON-LD articleBody can hold a whole article)
 MAX_JSONLD_BLOCKS = 8       # JSON-LD script blocks read at most
-BARE_MAX_OTHER_WORDS = 25   # words outside the main text a bare article page may carry (its title heading)
+BARE_MAX_OTHER_WORDS = 25   # words outside the main text a bare article page may carry (its title heading) ...
+ARTICLE_PART_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})   # ... not counting its own short
+                            # paragraphs and headings (not boilerplate): a one-line paragraph is under MAIN_MIN_WORDS
 _WS = re.compile(r"\s+")
 # Opening or closing tags of the block elements that nest: div, dl, dd, details, section, article, aside,
 # main, header, footer, form, fieldset, figure, nav, ul, ol, blockquote, center (grouped by first letter,
@@ -647,13 +649,16 @@ def _select_main(page: Page) -> None:
 
 
 def is_bare_article(page: Page) -> bool:
-    """The page is its article and nothing else: main text, not one link, and at most a title's words
-    (BARE_MAX_OTHER_WORDS) outside the main text. A text/plain body or a page of a title and paragraphs is
-    bare; a site's page, with its navigation, links and footer, is not (93 of the corpus's 4,797 real pages
-    have no link at all). The detector scores bare pages against their own threshold (`Detector.threshold_for`)."""
+    """The page is its article and nothing else: main text, not one link, and outside the main text at most
+    a title's words (BARE_MAX_OTHER_WORDS) besides the article's own short paragraphs and headings
+    (ARTICLE_PART_TAGS, not boilerplate). A text/plain body or a page of a title and paragraphs is bare,
+    however short some of its paragraphs; a site's page, with its navigation, links and footer, is not (93
+    of the corpus's 4,797 real pages have no link at all). The detector scores bare pages against their own
+    threshold (`Detector.threshold_for`)."""
     if not page.main_text or page.n_links or any(b.links for b in page.blocks):
         return False
-    return sum(b.words for b in page.blocks if not b.main) <= BARE_MAX_OTHER_WORDS
+    return sum(b.words for b in page.blocks
+               if not b.main and (b.boiler or b.tag not in ARTICLE_PART_TAGS)) <= BARE_MAX_OTHER_WORDS
 
 
 def _plain_text_page(text: str, url: str) -> Page:

@@ -48,6 +48,29 @@ def test_text_outside_the_article_makes_a_page_not_bare():
     assert is_bare_article(parse_page(bare_html(extra=f"<nav><ul>{short}</ul></nav>")))
 
 
+SHORT_LINES = ["Ferry times change from May.", "Tickets cost four pounds.", "The quay stays open.",
+               "Parking is free after six.", "Work starts next spring.", "Cyclists ride free on Sundays."]
+
+
+def test_short_paragraphs_of_the_article_keep_it_bare():
+    from model.page import BARE_MAX_OTHER_WORDS, is_bare_article, parse_page
+
+    shorts = "\n".join(SHORT_LINES)             # one-line paragraphs: under MAIN_MIN_WORDS, not main text
+    assert sum(len(s.split()) for s in SHORT_LINES) > BARE_MAX_OTHER_WORDS
+    assert is_bare_article(parse_page(bare_html(text=TEXT + "\n" + shorts)))
+    assert is_bare_article(parse_page(TEXT + "\n" + shorts))                 # the same as text/plain
+
+
+def test_short_lines_outside_the_article_make_it_not_bare():
+    from model.page import is_bare_article, parse_page
+
+    # near misses of the test above: the same lines in a sidebar, and as list items
+    aside = "<aside>" + "".join(f"<p>{s}</p>" for s in SHORT_LINES) + "</aside>"
+    assert not is_bare_article(parse_page(bare_html(extra=aside)))
+    items = "<ul>" + "".join(f"<li>{s}</li>" for s in SHORT_LINES) + "</ul>"
+    assert not is_bare_article(parse_page(bare_html(extra=items)))
+
+
 def test_a_copyright_line_makes_a_page_not_bare(detector):
     html = bare_html(extra="<footer><p>Copyright © 2024 Harbour Gazette Ltd. All rights reserved.</p></footer>")
     assert not analysed(detector, html).bare_article
