@@ -149,3 +149,27 @@ def test_bare_hams_are_the_long_texts_alone_in_bare_pages():
     assert {s.kind for s in samples} == {"ham_bare"} and {s.label for s in samples} == {0}
     assert [s.fold for s in samples] == [0, 2]
     assert all(is_bare_article(parse_page(s.html.decode("utf-8"))) for s in samples)
+
+
+def test_bare_spams_are_the_long_english_texts_spun_alone_in_bare_pages():
+    import types
+
+    from model.page import is_bare_article, parse_page
+    from training.dataset import BARE_MIN_WORDS, SourceDoc, bare_spam_samples
+    from training.spinner import Spinner
+
+    long_text = " ".join(["harbour"] * BARE_MIN_WORDS)
+    german = types.SimpleNamespace(lang="de", source="x")
+    docs = [SourceDoc(group="a", fold=0, title="A title", text=long_text),
+            SourceDoc(group="b", fold=1, title="Short", text=" ".join(["harbour"] * (BARE_MIN_WORDS - 1))),
+            SourceDoc(group="c", fold=2, title="Hafen", text=long_text, page=german)]
+    spinners = {"toy": Spinner({"harbour": ["seaport"]}, name="toy", spell_numbers=False)}
+    samples = bare_spam_samples(docs, spinners, seed=1, dictionaries=("toy",))
+    assert [s.group for s in samples] == ["a"]         # near misses: one word short, a page not in English
+    spam = samples[0]
+    assert (spam.kind, spam.label, spam.fold, spam.dictionary) == ("bare_spun", 1, 0, "toy")
+    text = spam.html.decode("utf-8")
+    assert is_bare_article(parse_page(text))
+    changed = text.count("seaport")
+    assert changed > 0 and abs(spam.spin_rate - changed / BARE_MIN_WORDS) < 1e-9
+    assert bare_spam_samples(docs, spinners, seed=1, dictionaries=("toy",))[0].html == spam.html   # seeded

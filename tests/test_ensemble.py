@@ -197,6 +197,37 @@ def test_bare_pages_are_scored_out_of_fold_and_never_fitted_on(monkeypatch):
     assert np.allclose(scores, extra) and list(training_folds) == list(bare_folds != K - 1)
 
 
+def test_bare_pages_fitted_on_count_for_the_bare_threshold_with_their_out_of_fold_scores(monkeypatch):
+    import argparse
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    import training.train as T
+    from training.dataset import Sample
+
+    monkeypatch.setattr(T, "make_classifier", lambda seed: Pipeline([("lr", LogisticRegression())]))
+    rng = np.random.default_rng(4)
+    n, K = 200, 4
+    y = np.arange(n) % 2
+    folds = (np.arange(n) // 2) % K
+    X = rng.normal(size=(n, 3)) + y[:, None]
+    kinds = ["ham_bare" if (not y[i] and i % 4 == 0 and folds[i] != K - 1) else ("spam" if y[i] else "ham")
+             for i in range(n)]
+    samples = [Sample(id=str(i), html=b"", label=int(y[i]), kind=kinds[i], group=str(i), fold=int(folds[i]),
+                      source="test") for i in range(n)]
+    bare_X, bare_folds = rng.normal(size=(10, 3)), np.full(10, K - 1)      # the test fold's, scored only
+    seen = {}
+    monkeypatch.setattr(T, "evaluate_and_promote", lambda *args, bare=None: seen.update(bare=bare, oof=args[4]) or 0)
+    assert T.finish(argparse.Namespace(), samples, [T.Member(X, None, 0, bare_X)], y, folds, None, 0.0, K, {},
+                    bare_folds=bare_folds) == 0
+    fitted = np.array([k == "ham_bare" for k in kinds])
+    scores, training_folds = seen["bare"]
+    _, clf, _, extra = T.fit_page_classifier(X, y, folds, K, 0, bare_X, bare_folds)
+    assert np.allclose(scores, np.concatenate([seen["oof"][fitted], extra]))
+    assert list(training_folds) == [True] * int(fitted.sum()) + [False] * 10
+
+
 def test_one_featurising_pass_gives_each_member_the_matrix_it_would_get_alone(detector, fixture_bytes):
     from training.dataset import Sample
     from training.train import featurise
@@ -211,3 +242,20 @@ def test_one_featurising_pass_gives_each_member_the_matrix_it_would_get_alone(de
     for X_both, X_alone in zip(both, alone):
         assert np.array_equal(X_both, X_alone, equal_nan=True)
     assert not np.array_equal(both[0], both[1], equal_nan=True)        # the members differ
+
+
+def test_fitting_on_bare_pages_adds_the_training_folds_and_scores_the_test_folds():
+    import training.train as T
+    from training.dataset import Sample
+
+    def page(kind: str, label: int, fold: int) -> Sample:
+        return Sample(id=f"{kind}{fold}", html=b"", label=label, kind=kind, group=str(fold), fold=fold, source="t")
+
+    K = 4
+    samples = [page("ham", 0, k) for k in range(K)]
+    hams, spams = [page("ham_bare", 0, k) for k in range(K)], [page("bare_spun", 1, k) for k in range(K)]
+    fitted, scored = T.with_bare_pages(samples, hams, spams, K)
+    assert fitted[:K] == samples and len(fitted) == K + 2 * (K - 1)
+    assert {(s.kind, s.fold) for s in fitted[K:]} == {(k, f) for k in ("ham_bare", "bare_spun") for f in range(K - 1)}
+    assert scored == [hams[K - 1]]          # near miss: the test fold's bare ham is scored, its bare spam left out
+    assert T.parse_args(["--fit-bare"]).fit_bare and not T.parse_args(["--no-fit-bare"]).fit_bare

@@ -18,7 +18,7 @@ TRAIN_DICTIONARIES = ("moby", "mythes", "tortured", "mixed", "frequent", "seed_t
 SPIN_RATES = (0.01, 0.015, 0.02, 0.03, 0.035, 0.05, 0.08, 0.12, 0.15)
 # hams we make (legitimate text in layouts we wrote): they train the classifier, but the threshold is set on
 # real pages only (training/evaluation.py `threshold_rows`)
-SYNTHETIC_HAM_KINDS = frozenset({"ham_layout"})
+SYNTHETIC_HAM_KINDS = frozenset({"ham_layout", "ham_bare"})
 BARE_MIN_WORDS = 150          # texts this long or longer make bare hams, as the plain-page protocol's real articles
 FARM_KINDS = ("farm_full", "farm_spun_only", "farm_spun_links", "farm_spun_residue", "farm_links_residue")
 
@@ -150,3 +150,26 @@ def bare_ham_samples(docs: list[SourceDoc]) -> list[Sample]:
                    kind="ham_bare", group=d.group, fold=d.fold,
                    source="bbc" if d.category else (d.page.source if d.page is not None else ""))
             for n, d in enumerate(docs) if len(d.text.split()) >= BARE_MIN_WORDS]
+
+
+def bare_spam_samples(docs: list[SourceDoc], spinners: dict, seed: int,
+                      dictionaries: tuple[str, ...] = TRAIN_DICTIONARIES) -> list[Sample]:
+    """Every English source text of BARE_MIN_WORDS or more, spun with a training dictionary at a training spin
+    rate (drawn per text) and put alone in a bare page, kind "bare_spun": the spun side of `bare_ham_samples`,
+    so that the page classifier sees spun text with nothing else on the page to weigh."""
+    from training.plainpage import plain_page, title_of
+
+    rng = random.Random(seed)
+    samples = []
+    for n, d in enumerate(docs):
+        if len(d.text.split()) < BARE_MIN_WORDS or (d.page is not None and (d.page.lang or "en") != "en"):
+            continue
+        name, rate = rng.choice(dictionaries), rng.choice(SPIN_RATES)
+        results = spinners[name].spin_many(_paragraphs(d.text), rate, rng)
+        words = sum(r.words for r in results) or 1
+        samples.append(Sample(id=f"bare_spun:{d.group}:{n}",
+                              html=plain_page(title_of(d), "\n".join(r.text for r in results)).encode("utf-8"),
+                              label=1, kind="bare_spun", group=d.group, fold=d.fold,
+                              source="bbc" if d.category else (d.page.source if d.page is not None else ""),
+                              spin_rate=sum(r.rate * r.words for r in results) / words, dictionary=name))
+    return samples

@@ -120,6 +120,12 @@ UNSEEN_SHARE = 1.0             # share of the classifier's spun training pages (
                                # pages ranked better, "seed" 5 / 110, "private" 17 / 37; plain pages 300 / 382, "seed"
                                # 32 / 166. Seed 7 only: its seed-8 twin was not run, and 142902 against its own seed-8
                                # twin moves these counts as much (146 / 378, 259 / 519; docs/measurements.md, "Session 23")
+FIT_BARE = False               # fit the page classifiers on the training folds' texts alone in bare pages, unspun
+                               # (`bare_ham_samples`) and spun (`bare_spam_samples`); without it bare pages are only
+                               # scored, for the bare-page threshold. Two seeds a side (110613 and 110544 against
+                               # 093717 and 093731, `training.compare`, docs/measurements.md, session 29): plain pages
+                               # above the common cut 47 / 17 ahead (p 2e-4), in place 20 / 110 behind (p 3e-16), the
+                               # page threshold up (0.835 against 0.794) and test-split recall down (70.9% against 76.2%)
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
@@ -382,6 +388,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--unseen-share", type=float, default=UNSEEN_SHARE,
                     help="with --unseen-dictionaries, the share of spun training pages featurised that way (the "
                          "others by the other group's swap models)")
+    ap.add_argument("--fit-bare", action=argparse.BooleanOptionalAction, default=FIT_BARE,
+                    help="fit the page classifiers on the training folds' texts alone in bare pages, unspun and spun "
+                         "(FIT_BARE)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
                     help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
     ap.add_argument("--token-dictionary-weight", type=parse_dictionary_weight, action="append", default=[],
@@ -414,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def train_default(args) -> int:
     from training.corpus import shared_dir
-    from training.dataset import TRAIN_DICTIONARIES, bare_ham_samples, build_samples, source_docs
+    from training.dataset import TRAIN_DICTIONARIES, bare_ham_samples, bare_spam_samples, build_samples, source_docs
     from training.spinner import SPINNER_DICTIONARIES
     from training.tables import assemble, count_texts, default_lexical, merge_counts
 
@@ -436,8 +445,11 @@ def train_default(args) -> int:
     print(f"[train] reference tables built ({time.time() - t0:.0f}s)", flush=True)
     spinners = with_common_synonyms({name: SPINNER_DICTIONARIES[name](shared) for name in TRAIN_DICTIONARIES},
                                     args.synonym_min_zipf)
-    samples = build_samples(docs, pages, {name: spinner.with_consistency(args.consistent_share)
-                                          for name, spinner in spinners.items()}, args.seed, K)
+    page_spinners = {name: spinner.with_consistency(args.consistent_share) for name, spinner in spinners.items()}
+    samples = build_samples(docs, pages, page_spinners, args.seed, K)
+    bare = bare_ham_samples(docs)       # scored (test fold) or, with --fit-bare, fitted on too (training folds)
+    if args.fit_bare:
+        samples, bare = with_bare_pages(samples, bare, bare_spam_samples(docs, page_spinners, args.seed), K)
     print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
     y = np.array([s.label for s in samples])
     folds = np.array([s.fold for s in samples])
@@ -460,7 +472,6 @@ def train_default(args) -> int:
 
     Xs = featurise(samples, by_key, args.workers, keys_of(samples))
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
-    bare = bare_ham_samples(docs)       # scored only, after everything fitted on: the fits are as without them
     bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare))
     print(f"[train] {len(bare)} bare pages of real articles featurised ({time.time() - t0:.0f}s)", flush=True)
     members = []
@@ -475,6 +486,15 @@ def train_default(args) -> int:
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
                                                                        for s in samples)).hexdigest()})
+
+
+def with_bare_pages(samples: list, bare_hams: list, bare_spams: list, K: int) -> tuple[list, list]:
+    """`--fit-bare`: (the samples to fit on, with the training folds' bare hams and bare spams added; the bare
+    hams only scored, the test fold's). The test fold's bare spams are left out, so that the test split holds
+    the same pages with and without the option."""
+    def training(pages: list) -> list:
+        return [s for s in pages if s.fold != K - 1]
+    return samples + training(bare_hams) + training(bare_spams), [s for s in bare_hams if s.fold == K - 1]
 
 
 def llr_fire_cut(X: np.ndarray, real_hams: np.ndarray) -> float:
@@ -546,7 +566,10 @@ def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float
     test_scores = np.mean([f[2] for f in fitted], axis=0)
     bare = None
     if bare_folds is not None and all(f[3] is not None for f in fitted):
-        bare = (np.mean([f[3] for f in fitted], axis=0), bare_folds != K - 1)
+        # bare pages of real articles fitted on (`--fit-bare`) count with their out-of-fold scores
+        fitted_bare = np.array([s.kind == "ham_bare" for s in samples], dtype=bool)
+        bare = (np.concatenate([oof[fitted_bare], np.mean([f[3] for f in fitted], axis=0)]),
+                np.concatenate([np.ones(int(fitted_bare.sum()), dtype=bool), bare_folds != K - 1]))
     print(f"[train] {len(members)} page classifier(s) fitted ({time.time() - t0:.0f}s)", flush=True)
     bundle = {"format": FORMAT_VERSION, "pipeline": fitted[0][1], "threshold": 0.5,
               "feature_names": list(FEATURE_NAMES), "tables": tables_all, "token_model": members[0].token_model,
