@@ -44,6 +44,7 @@ from training.evaluation import evaluate_and_promote, threshold_rows
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "data-cache"
+SWAP_MODEL_CACHE = CACHE / "swap-models"     # `--swap-model-cache` (training.swapcache)
 # Out-of-fold FPR the threshold is set to. The issues' limit for real pages is 0.5%; set exactly there,
 # the rate on new pages exceeds it about half the time. One standard error of the out-of-fold estimate
 # (~0.09 pp on ~6,200 hams) below the limit leaves a margin.
@@ -301,6 +302,42 @@ def fit_token_models(tok_data: dict, K: int, seed: int, workers: int, unseen_dic
     return dict(zip(keys, fitted[:len(keys)])), fitted[len(keys)]
 
 
+def swap_models_inputs(args, docs, tables_by_fold: dict, spinners: dict, K: int) -> str:
+    """`training.swapcache.inputs_digest` of this training's swap models: the options, data, tables, spinners
+    and code they are fitted with."""
+    from training import swapcache
+
+    options = {"folds": K, "dictionaries": token_dictionaries(args.token_dictionary_weights),
+               "texts_per_fold": args.token_texts_per_fold, "spins_per_text": args.token_spins_per_text,
+               "unseen_dictionaries": args.unseen_dictionaries, "dictionary_groups": DICTIONARY_GROUPS,
+               "negative_share": TOKEN_NEGATIVE_SHARE, "scope": TOKEN_SCOPE}
+    return swapcache.inputs_digest(options, docs, tables_by_fold, spinners,
+                                   (token_training_data, without_dictionaries, _fit_token_job, model_keys,
+                                    fit_token_models, fit_token_model))
+
+
+def member_swap_models(args, seed: int, docs, tables_by_fold: dict, spinners: dict, K: int,
+                       inputs: str | None = None):
+    """One member's (cross-fitting swap models by `model_keys`, the one fitted on every fold, "fitted" or
+    "loaded"). Given `inputs` (`swap_models_inputs`, with `--swap-model-cache`), they are loaded from the
+    swap-model cache (`training.swapcache`) when fitted on the same inputs before, and stored there when
+    fitted."""
+    from training import swapcache
+
+    key = None if inputs is None else swapcache.member_key(inputs, seed)
+    if key is not None:
+        cached = swapcache.load(SWAP_MODEL_CACHE, key)
+        if cached is not None and set(model_keys(K, args.unseen_dictionaries)) <= set(cached[0]):
+            return cached[0], cached[1], "loaded"
+    tok_data = token_training_data(docs, tables_by_fold, spinners, random.Random(seed),
+                                   token_dictionaries(args.token_dictionary_weights), args.token_texts_per_fold,
+                                   args.token_spins_per_text)
+    fold_models, token_all = fit_token_models(tok_data, K, seed, args.workers, args.unseen_dictionaries)
+    if key is not None:
+        swapcache.save(SWAP_MODEL_CACHE, key, (fold_models, token_all))
+    return fold_models, token_all, "fitted"
+
+
 def model_key_of(sample: Any, K: int, unseen_dictionaries: bool, unseen_share: float = 1.0) -> tuple[int, int | None]:
     """The key of the cross-fitting swap model that featurises `sample` (`model_keys`). With
     `unseen_dictionaries`, a page spun with a dictionary of group g gets the model fitted without group g
@@ -402,6 +439,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--token-spins-per-text", type=positive_int, default=TOKEN_SPINS_PER_TEXT,
                     help="times each of those texts is spun, a dictionary and rate drawn each time "
                          "(TOKEN_SPINS_PER_TEXT)")
+    ap.add_argument("--swap-model-cache", action=argparse.BooleanOptionalAction, default=False,
+                    help="load each member's swap models from data-cache/swap-models when they were fitted on the "
+                         "same inputs before, and store them there when fitted (training.swapcache): for "
+                         "experiments on the page classifiers, their features or the thresholds")
     ap.add_argument("--reports", type=Path, default=REPO / "reports", help="where reports/<version>/ goes")
     ap.add_argument("--save-features", type=Path, default=None,
                     help="also write the page feature matrix, labels, folds and sample metadata to this .npz "
@@ -456,16 +497,13 @@ def train_default(args) -> int:
     real_hams = threshold_rows([s.kind for s in samples], y, folds != K - 1) & (y == 0)
     seeds = [args.seed + m * MEMBER_SEED_STEP for m in range(args.members)]
     by_member = []      # per member: the cross-fitting swap models (`model_keys`) and the one fitted on every fold
+    inputs = swap_models_inputs(args, docs, tables, spinners, K) if args.swap_model_cache else None
     for m, seed in enumerate(seeds):
-        tok_data = token_training_data(docs, tables, spinners, random.Random(seed),
-                                       token_dictionaries(args.token_dictionary_weights), args.token_texts_per_fold,
-                                       args.token_spins_per_text)
-        by_member.append(fit_token_models(tok_data, K, seed, args.workers, args.unseen_dictionaries))
-        del tok_data
-        print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models fitted ({time.time() - t0:.0f}s)",
-              flush=True)
+        by_member.append(member_swap_models(args, seed, docs, tables, spinners, K, inputs))
+        print(f"[train] member {m + 1}/{args.members} (seed {seed}): token models {by_member[-1][2]} "
+              f"({time.time() - t0:.0f}s)", flush=True)
     keys = model_keys(K, args.unseen_dictionaries)
-    by_key = {key: (tables[key[0]], [fold_models[key] for fold_models, _ in by_member]) for key in keys}
+    by_key = {key: (tables[key[0]], [fold_models[key] for fold_models, _, _ in by_member]) for key in keys}
 
     def keys_of(pages: list) -> list:   # each page's cross-fitting swap models (`model_key_of`)
         return [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share) for s in pages]
@@ -475,7 +513,7 @@ def train_default(args) -> int:
     bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare))
     print(f"[train] {len(bare)} bare pages of real articles featurised ({time.time() - t0:.0f}s)", flush=True)
     members = []
-    for X, bare_X, (_, token_all), seed in zip(Xs, bare_Xs, by_member, seeds):
+    for X, bare_X, (_, token_all, _), seed in zip(Xs, bare_Xs, by_member, seeds):
         token_all.swap_llr_fire_ = llr_fire_cut(X, real_hams)
         print(f"[train] seed {seed}: spun_phrases fires on its own at a swap log-likelihood ratio of "
               f"{token_all.swap_llr_fire_:.4f} per 100 words", flush=True)
