@@ -166,21 +166,29 @@ def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(mon
     assert seen["bare"] is None                               # no bare pages given, no bare-page threshold
 
 
-def test_bare_pages_are_scored_out_of_fold_and_never_fitted_on(monkeypatch):
-    import argparse
-
+def toy_training(monkeypatch, seed: int):
+    """training.train with a logistic page classifier, and 200 pages of 3 features in 4 folds: (T, rng, X, y,
+    folds, K)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
     import training.train as T
-    from training.dataset import Sample
 
     monkeypatch.setattr(T, "make_classifier", lambda seed: Pipeline([("lr", LogisticRegression())]))
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     n, K = 200, 4
     y = np.arange(n) % 2
     folds = (np.arange(n) // 2) % K
-    X = rng.normal(size=(n, 3)) + y[:, None]
+    return T, rng, rng.normal(size=(n, 3)) + y[:, None], y, folds, K
+
+
+def test_bare_pages_are_scored_out_of_fold_and_never_fitted_on(monkeypatch):
+    import argparse
+
+    from training.dataset import Sample
+
+    T, rng, X, y, folds, K = toy_training(monkeypatch, 3)
+    n = len(y)
     bare_X, bare_folds = rng.normal(size=(40, 3)), np.arange(40) % K
     oof, clf, _, extra = T.fit_page_classifier(X, y, folds, K, 0, bare_X, bare_folds)
     held = T.make_classifier(0).fit(X[(folds != 0) & (folds != K - 1)], y[(folds != 0) & (folds != K - 1)])
@@ -200,18 +208,10 @@ def test_bare_pages_are_scored_out_of_fold_and_never_fitted_on(monkeypatch):
 def test_bare_pages_fitted_on_count_for_the_bare_threshold_with_their_out_of_fold_scores(monkeypatch):
     import argparse
 
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-
-    import training.train as T
     from training.dataset import Sample
 
-    monkeypatch.setattr(T, "make_classifier", lambda seed: Pipeline([("lr", LogisticRegression())]))
-    rng = np.random.default_rng(4)
-    n, K = 200, 4
-    y = np.arange(n) % 2
-    folds = (np.arange(n) // 2) % K
-    X = rng.normal(size=(n, 3)) + y[:, None]
+    T, rng, X, y, folds, K = toy_training(monkeypatch, 4)
+    n = len(y)
     kinds = ["ham_bare" if (not y[i] and i % 4 == 0 and folds[i] != K - 1) else ("spam" if y[i] else "ham")
              for i in range(n)]
     samples = [Sample(id=str(i), html=b"", label=int(y[i]), kind=kinds[i], group=str(i), fold=int(folds[i]),
