@@ -496,7 +496,7 @@ def train_default(args) -> int:
     folds = np.array([s.fold for s in samples])
     real_hams = threshold_rows([s.kind for s in samples], y, folds != K - 1) & (y == 0)
     seeds = [args.seed + m * MEMBER_SEED_STEP for m in range(args.members)]
-    by_member = []      # per member: the cross-fitting swap models (`model_keys`) and the one fitted on every fold
+    by_member = []      # per member: `member_swap_models` (cross-fitting models, the one on every fold, fitted/loaded)
     inputs = swap_models_inputs(args, docs, tables, spinners, K) if args.swap_model_cache else None
     for m, seed in enumerate(seeds):
         by_member.append(member_swap_models(args, seed, docs, tables, spinners, K, inputs))
