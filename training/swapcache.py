@@ -1,10 +1,10 @@
 """A cache of fitted swap models, for experiments on what comes after them (`train --swap-model-cache`).
 
-The swap (token) models are most of a training's time (2,064 of 2,845 s for three members, two
-trainings side by side on two cores: model 093717), and an experiment on the page classifiers, their features or the thresholds refits them exactly
-as before: they are deterministic given their seed. With the cache, a member's cross-fitting swap models
-and the one fitted on every fold are loaded when a key says they were fitted on the same inputs, and fitted
-and stored otherwise.
+The swap (token) models are most of a training's time (2,064 of 2,845 s for three members, two trainings
+side by side on two cores: model 093717), and an experiment on the page classifiers, their features or
+the thresholds refits them exactly as before: they are deterministic given their seed. With the cache, a
+member's cross-fitting swap models and the one fitted on every fold are loaded when a key says they were
+fitted on the same inputs, and fitted and stored otherwise.
 
 The key is a SHA-256 over everything the fits depend on: the member's seed, the options that shape the
 swap models' training data, the source texts (group, fold, title, text), the reference tables of every
