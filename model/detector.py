@@ -18,7 +18,9 @@ A bare article page (`model.page.is_bare_article`: the article alone, no link, n
 text/plain body or an extracted article is) has its own threshold, `threshold_bare`, chosen at training on
 out-of-fold bare pages of real articles under their own false-positive budget; an artifact without one
 scores bare pages against `threshold`. The verdict's `threshold` is the one applied, and reason
-`bare_article_threshold` says when it was the bare one.
+`bare_article_threshold` says when it was the bare one. An artifact trained with `--bare-classifier` also
+has, per member, a page classifier fitted on bare pages only (`model.artifact.bare_classifiers_of`), which
+then scores the pages judged bare (reason `bare_article_classifier`); the page classifiers score the rest.
 
 `score` never raises for odd input: bytes of any encoding, broken markup, binary garbage all get a
 verdict; only an empty document raises `InputError("empty_document", ...)`.
@@ -31,7 +33,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from model.artifact import load_artifact, members_of
+from model.artifact import bare_classifiers_of, load_artifact, members_of
 from model.errors import ArtifactError, InputError
 from model.signals import FEATURE_NAMES
 from model.signals.spun_phrases import TOKEN_FEATURES
@@ -46,7 +48,7 @@ class Detector:
     """A loaded, verified model. Construct with `Detector.load`."""
 
     def __init__(self, bundle: dict[str, Any], card: dict[str, Any], sha256: str,
-                 classifiers: list[Any] | None = None) -> None:
+                 classifiers: list[Any] | None = None, bare_classifiers: list[Any] | None = None) -> None:
         self.bundle = bundle
         self.card = card
         self.sha256 = sha256
@@ -55,6 +57,10 @@ class Detector:
         self.classifiers = [pipeline for _, pipeline in members] if classifiers is None else list(classifiers)
         if len(self.classifiers) != len(members):
             raise ValueError(f"{len(self.classifiers)} classifiers for {len(members)} members")
+        bare = bare_classifiers_of(bundle)
+        self.bare_classifiers = None if bare is None else list(bare if bare_classifiers is None else bare_classifiers)
+        if self.bare_classifiers is not None and len(self.bare_classifiers) != len(members):
+            raise ValueError(f"{len(self.bare_classifiers)} bare-page classifiers for {len(members)} members")
         if len({token_model is None for token_model in self.token_models}) > 1:
             raise ArtifactError("model artifact's members are malformed: some have a swap model and some not")
         self._threads: ThreadpoolController | None = None
@@ -74,7 +80,9 @@ class Detector:
         """A detector over an already verified bundle, its page classifiers compiled (model/forest.py):
         the same fitted trees and calibrators read into arrays, 0.7 ms a page instead of 20-30 ms."""
         compiled = [compile_classifier(pipeline) or pipeline for _, pipeline in members_of(bundle)]
-        return cls(bundle, card, sha256, compiled)
+        bare = bare_classifiers_of(bundle)
+        return cls(bundle, card, sha256, compiled,
+                   None if bare is None else [compile_classifier(pipeline) or pipeline for pipeline in bare])
 
     @property
     def classifier(self) -> Any:
@@ -129,11 +137,15 @@ class Detector:
         if len(analysis.vectors) != len(self.classifiers):
             raise ValueError(f"an analysis with {len(analysis.vectors)} feature vectors for {len(self.classifiers)} "
                              "members: analyse the page with this detector")
+        bare = self.judged_bare(analysis)
+        classifiers = self.bare_classifiers if bare and self.bare_classifiers is not None else self.classifiers
         prob = float(np.mean([clf.predict_proba(v.reshape(1, -1))[0, 1]
-                              for clf, v in zip(self.classifiers, analysis.vectors)]))
+                              for clf, v in zip(classifiers, analysis.vectors)]))
         reasons = list(analysis.reasons)
-        if threshold is None and self.judged_bare(analysis):
+        if threshold is None and bare:
             reasons.append("bare_article_threshold")
+        if classifiers is self.bare_classifiers:
+            reasons.append("bare_article_classifier")
         verdict = "spam" if prob >= thr else "ham"
         reasons.append("score_at_or_above_threshold" if verdict == "spam" else "score_below_threshold")
         return Verdict(

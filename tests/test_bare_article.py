@@ -120,20 +120,61 @@ def test_a_threshold_asked_for_overrides_both(detector):
     assert verdict.threshold == 0.99 and "bare_article_threshold" not in verdict.reasons
 
 
+class ConstantClassifier:
+    """A page classifier that gives every page the same score."""
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+
+    def predict_proba(self, X):
+        return np.tile([1.0 - self.score, self.score], (len(X), 1))
+
+
+def with_bare_classifiers(detector, score: float, members: int | None = None):
+    """The detector with a bare threshold of 0.5 and, for the first `members` members (all by default), a
+    bare-page classifier that scores every page `score`."""
+    from model import Detector
+
+    members_ = [dict(m) for m in detector.bundle["members"]]
+    for m in members_[:members]:
+        m["bare_pipeline"] = ConstantClassifier(score)
+    return Detector.from_bundle({**detector.bundle, "members": members_, "threshold_bare": 0.5}, detector.card,
+                                detector.sha256)
+
+
+def test_a_bare_page_is_scored_by_the_bare_classifiers_when_the_model_has_them(detector, fixture_bytes):
+    det = with_bare_classifiers(detector, 0.7)
+    verdict = det.score(bare_html())
+    assert abs(verdict.score - 0.7) < 1e-9 and verdict.verdict == "spam" and verdict.threshold == 0.5
+    assert {"bare_article_threshold", "bare_article_classifier"} <= set(verdict.reasons)
+    site = det.score(fixture_bytes("legit_news.html"))              # near miss: a site's page keeps its classifiers
+    assert site.score == detector.score(fixture_bytes("legit_news.html")).score
+    assert "bare_article_classifier" not in site.reasons
+    assert "bare_article_classifier" not in detector.score(bare_html()).reasons    # a model without them
+
+
+def test_a_model_with_a_bare_classifier_for_some_members_only_is_refused(detector):
+    import pytest
+
+    from model.artifact import bare_classifiers_of
+    from model.errors import ArtifactError
+
+    with pytest.raises(ArtifactError):
+        with_bare_classifiers(detector, 0.7, members=1)
+    assert bare_classifiers_of(detector.bundle) is None
+    assert bare_classifiers_of({"pipeline": "p", "bare_pipeline": "b"}) == ["b"]     # a single model's
+
+
 def test_the_bare_threshold_flags_at_most_its_share_of_the_bare_hams():
     from training.evaluation import choose_bare_threshold
 
     rng = np.random.default_rng(4)
-    y = np.r_[np.ones(300, dtype=int), np.zeros(700, dtype=int)]
-    oof = np.r_[rng.uniform(0.5, 1.0, 300), rng.uniform(0.0, 0.9, 700)]
-    rows = np.ones(len(y), dtype=bool)
+    spams = rng.uniform(0.5, 1.0, 300)
     bare = rng.uniform(0.0, 0.6, 1000)
-    choice = choose_bare_threshold(y, oof, rows, bare, 0.01)
+    choice = choose_bare_threshold(spams, bare, 0.01)
     assert int((bare >= choice.threshold).sum()) == 10                       # the lowest cut within 1% of 1,000
-    stricter = choose_bare_threshold(y, oof, rows, bare, 0.005)
+    stricter = choose_bare_threshold(spams, bare, 0.005)
     assert int((bare >= stricter.threshold).sum()) == 5 and stricter.threshold > choice.threshold   # near miss
-    # the pages' own hams do not move it: only the bare hams count as hams
-    assert choose_bare_threshold(y, oof, rows & (y == 1), bare, 0.01).threshold == choice.threshold
 
 
 def test_bare_hams_are_the_long_texts_alone_in_bare_pages():

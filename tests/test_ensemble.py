@@ -143,7 +143,8 @@ def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(mon
     monkeypatch.setattr(T, "make_classifier", lambda seed: Pipeline([("lr", LogisticRegression(C=0.1 + seed))]))
     seen = {}
     monkeypatch.setattr(T, "evaluate_and_promote",
-                        lambda args, bundle, samples, y, oof, train, test, test_scores, summary, versions, bare=None:
+                        lambda args, bundle, samples, y, oof, train, test, test_scores, summary, versions, bare=None,
+                        bare_labels=None:
                         seen.update(bundle=bundle, oof=oof, test_scores=test_scores, bare=bare) or 0)
     rng = np.random.default_rng(2)
     n, K = 200, 4
@@ -196,7 +197,7 @@ def test_bare_pages_are_scored_out_of_fold_and_never_fitted_on(monkeypatch):
     assert np.allclose(extra[bare_folds == K - 1], clf.predict_proba(bare_X[bare_folds == K - 1])[:, 1])
     assert np.allclose(oof, T.fit_page_classifier(X, y, folds, K, 0)[0])   # near miss: the same fits without them
     seen = {}
-    monkeypatch.setattr(T, "evaluate_and_promote", lambda *args, bare=None: seen.update(bare=bare) or 0)
+    monkeypatch.setattr(T, "evaluate_and_promote", lambda *args, bare=None, bare_labels=None: seen.update(bare=bare) or 0)
     samples = [Sample(id=str(i), html=b"", label=int(y[i]), kind="ham", group=str(i), fold=int(folds[i]),
                       source="test") for i in range(n)]
     assert T.finish(argparse.Namespace(), samples, [T.Member(X, None, 0, bare_X)], y, folds, None, 0.0, K, {},
@@ -218,7 +219,8 @@ def test_bare_pages_fitted_on_count_for_the_bare_threshold_with_their_out_of_fol
                       source="test") for i in range(n)]
     bare_X, bare_folds = rng.normal(size=(10, 3)), np.full(10, K - 1)      # the test fold's, scored only
     seen = {}
-    monkeypatch.setattr(T, "evaluate_and_promote", lambda *args, bare=None: seen.update(bare=bare, oof=args[4]) or 0)
+    monkeypatch.setattr(T, "evaluate_and_promote", lambda *args, bare=None, bare_labels=None:
+                        seen.update(bare=bare, oof=args[4]) or 0)
     assert T.finish(argparse.Namespace(), samples, [T.Member(X, None, 0, bare_X)], y, folds, None, 0.0, K, {},
                     bare_folds=bare_folds) == 0
     fitted = np.array([k == "ham_bare" for k in kinds])
@@ -242,6 +244,38 @@ def test_one_featurising_pass_gives_each_member_the_matrix_it_would_get_alone(de
     for X_both, X_alone in zip(both, alone):
         assert np.array_equal(X_both, X_alone, equal_nan=True)
     assert not np.array_equal(both[0], both[1], equal_nan=True)        # the members differ
+
+
+def test_bare_classifiers_are_fitted_on_the_bare_pages_alone_and_set_the_bare_threshold(monkeypatch):
+    import argparse
+
+    from training.dataset import Sample
+
+    T, rng, X, y, folds, K = toy_training(monkeypatch, 5)
+    n = len(y)
+    bare_y = np.arange(80) % 2
+    bare_folds = (np.arange(80) // 2) % K
+    bare_X = rng.normal(size=(80, 3)) - bare_y[:, None]           # bare pages tell spun the other way round
+    seen = {}
+    monkeypatch.setattr(T, "evaluate_and_promote",
+                        lambda *args, bare=None, bare_labels=None:
+                        seen.update(args=args, bare=bare, labels=bare_labels) or 0)
+    samples = [Sample(id=str(i), html=b"", label=int(y[i]), kind="ham", group=str(i), fold=int(folds[i]),
+                      source="test") for i in range(n)]
+    members = [T.Member(X, "swaps0", 0, bare_X), T.Member(X + 0.1, "swaps1", 1000, bare_X)]
+    assert T.finish(argparse.Namespace(), samples, members, y, folds, None, 0.0, K, {},
+                    bare_folds=bare_folds, bare_y=bare_y) == 0
+    bundle, oof = seen["args"][1], seen["args"][4]
+    assert np.allclose(oof, np.mean([T.fit_page_classifier(m.X, y, folds, K, m.seed)[0] for m in members], axis=0))
+    own = [T.fit_page_classifier(bare_X, bare_y, bare_folds, K, m.seed) for m in members]
+    scores, training_folds = seen["bare"]
+    test = bare_folds == K - 1
+    assert np.allclose(scores[~test], np.mean([f[0] for f in own], axis=0)[~test])
+    assert np.allclose(scores[test], np.mean([f[2] for f in own], axis=0))
+    assert list(training_folds) == list(~test) and list(seen["labels"]) == list(bare_y)
+    assert all("bare_pipeline" in m for m in bundle["members"])
+    assert scores[bare_y == 1].mean() > scores[bare_y == 0].mean()   # near miss: the page classifiers rank them wrong
+    assert T.parse_args(["--bare-classifier"]).bare_classifier and not T.parse_args([]).bare_classifier
 
 
 def test_fitting_on_bare_pages_adds_the_training_folds_and_scores_the_test_folds():

@@ -22,7 +22,8 @@ SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
 # `data.reference_tables_from`) and reads only the last two.
 TRAINING_OPTIONS = ("members", "limit", "consistent_share", "function_word_forms", "unseen_dictionaries",
                     "unseen_share", "synonym_min_zipf", "token_dictionary_weights", "token_texts_per_fold",
-                    "token_spins_per_text", "folds", "target_fpr", "bare_target_fpr", "fit_bare")
+                    "token_spins_per_text", "folds", "target_fpr", "bare_target_fpr", "fit_bare",
+                    "bare_classifier")
 OPERATOR_TRAINING_OPTIONS = ("folds", "target_fpr")
 
 
@@ -83,36 +84,46 @@ def claim_version(reports: Path, now: dt.datetime) -> tuple[str, Path]:
     raise RuntimeError(f"no free version for {base} in {reports}")
 
 
-def choose_bare_threshold(y: np.ndarray, oof: np.ndarray, rows: np.ndarray, bare_scores: np.ndarray,
-                          target_fpr: float):
+def choose_bare_threshold(spam_scores: np.ndarray, bare_scores: np.ndarray, target_fpr: float):
     """The bare-page threshold (`model.detector.Detector.threshold_bare`): the lowest cut that flags at most
     `target_fpr` of the training folds' bare pages of real articles (`bare_scores`, out of fold), placed in its
-    gap against the spams the page threshold is chosen on (`rows`), by the same policy (`choose_threshold`)."""
+    gap against `spam_scores` (the page threshold's spams, or the bare spams of `--bare-classifier`) by the
+    same policy (`choose_threshold`)."""
     from training.threshold import choose_threshold
 
-    spam = rows & (y == 1)
-    labels = np.concatenate([np.ones(int(spam.sum()), dtype=int), np.zeros(len(bare_scores), dtype=int)])
-    return choose_threshold(labels, np.concatenate([oof[spam], bare_scores]), target_fpr=target_fpr, ham_weight=2.0)
+    labels = np.concatenate([np.ones(len(spam_scores), dtype=int), np.zeros(len(bare_scores), dtype=int)])
+    return choose_threshold(labels, np.concatenate([spam_scores, bare_scores]), target_fpr=target_fpr, ham_weight=2.0)
 
 
-def bare_markdown(choice, bare_test: np.ndarray, threshold: float, bare_threshold: float) -> str:
-    """The report's section on the bare-page threshold: its policy and the test fold's bare pages of real articles."""
+def bare_markdown(choice, bare_test: np.ndarray, threshold: float, bare_threshold: float,
+                  spun_test: np.ndarray | None = None) -> str:
+    """The report's section on the bare-page threshold: its policy and the test fold's bare pages of real articles
+    (and, with a bare-page classifier, of spun ones)."""
     n = len(bare_test)
     at_bare, at_page = int((bare_test >= bare_threshold).sum()), int((bare_test >= threshold).sum())
-    return ("\n\n## Bare article pages\n\nA page that is its article alone (no link, no copyright line: "
+    own = spun_test is not None
+    text = ("\n\n## Bare article pages\n\nA page that is its article alone (no link, no copyright line: "
             "`model.page.is_bare_article`) is judged against its own threshold, chosen on the out-of-fold scores "
-            "of the training folds' texts alone in bare pages (`training.dataset.bare_ham_samples`) against the "
-            "same spams.\n\n" + choice.to_markdown() +
+            "of the training folds' texts alone in bare pages (`training.dataset.bare_ham_samples`) against " +
+            ("the same texts spun (`bare_spam_samples`), both scored by classifiers fitted on bare pages alone "
+             "(`--bare-classifier`)" if own else "the same spams") + ".\n\n" + choice.to_markdown() +
             f"\n\nTest fold: {n} texts alone in bare pages; flagged at the bare-page threshold "
             f"({bare_threshold:.4f}): {at_bare} ({at_bare / max(n, 1):.2%}); at the page threshold ({threshold:.4f}): "
             f"{at_page} ({at_page / max(n, 1):.2%}).")
+    if own:
+        caught = int((spun_test >= bare_threshold).sum())
+        text += (f" Spun texts alone in bare pages: {len(spun_test)}; caught at the bare-page threshold: {caught} "
+                 f"({caught / max(len(spun_test), 1):.2%}).")
+    return text
 
 
 def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.ndarray, train: np.ndarray,
                          test: np.ndarray, test_scores: np.ndarray, data_summary: dict, versions: dict,
-                         bare: tuple[np.ndarray, np.ndarray] | None = None) -> int:
-    """Choose the thresholds, report on the test fold, gate, promote. `bare`: the scores of bare pages of real
-    articles (out of fold, the test fold's by the final classifiers) and which of them are of training folds."""
+                         bare: tuple[np.ndarray, np.ndarray] | None = None,
+                         bare_labels: np.ndarray | None = None) -> int:
+    """Choose the thresholds, report on the test fold, gate, promote. `bare`: the scores of bare pages (out of
+    fold, the test fold's by the final classifiers) and which of them are of training folds; all of real
+    articles, unless `bare_labels` (`--bare-classifier`) marks spun ones, which then place the bare threshold."""
     from training.gate import crossing, crossing_line, gate_decision, promote_atomically, recorded_figures
     from training.report import write_report
     from training.threshold import choose_threshold
@@ -124,15 +135,22 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     bare_choice, bare_card = None, None
     if bare is not None and bare[1].any():
         bare_scores, bare_train = bare
-        bare_choice = choose_bare_threshold(y, oof, rows, bare_scores[bare_train], args.bare_target_fpr)
+        spun = np.zeros(len(bare_scores), dtype=bool) if bare_labels is None else bare_labels == 1
+        spam_scores = oof[rows & (y == 1)] if bare_labels is None else bare_scores[bare_train & spun]
+        bare_choice = choose_bare_threshold(spam_scores, bare_scores[bare_train & ~spun], args.bare_target_fpr)
         bundle["threshold_bare"] = float(bare_choice.threshold)
-        bare_test = bare_scores[~bare_train]
+        bare_test, spun_test = bare_scores[~bare_train & ~spun], bare_scores[~bare_train & spun]
         bare_card = {"value": bundle["threshold_bare"], "policy": bare_choice.to_dict(),
                      "test_split": {"pages": int(len(bare_test)),
                                     "flagged": int((bare_test >= bundle["threshold_bare"]).sum())}}
-        print(f"[train] bare-page threshold {bundle['threshold_bare']:.4f} on {int(bare_train.sum())} out-of-fold bare "
-              f"pages of real articles; the test fold's flagged: {bare_card['test_split']['flagged']} of "
-              f"{len(bare_test)}", flush=True)
+        if bare_labels is not None:
+            bare_card["classifier"] = True
+            bare_card["test_split"].update(spun=int(len(spun_test)),
+                                           caught=int((spun_test >= bundle["threshold_bare"]).sum()))
+        print(f"[train] bare-page threshold {bundle['threshold_bare']:.4f} on {int((bare_train & ~spun).sum())} "
+              f"out-of-fold bare pages of real articles; the test fold's flagged: {bare_card['test_split']['flagged']} "
+              f"of {len(bare_test)}" + (f"; spun ones caught: {bare_card['test_split']['caught']} of {len(spun_test)}"
+                                        if bare_labels is not None else ""), flush=True)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     version, out = claim_version(Path(getattr(args, "reports", REPORTS)), now)
     meta = [{"id": s.id, "kind": s.kind, "spin_rate": s.spin_rate, "source": s.source, "page_type": s.page_type,
@@ -146,7 +164,8 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     extra = ("## Threshold policy\n\n" + policy_note + choice.to_markdown() +
              "\n\n## By kind and spin rate (test split)\n\n" + per_kind_table(tmeta, ty, test_scores, thr))
     if bare_choice is not None:
-        extra += bare_markdown(bare_choice, bare[0][~bare[1]], thr, bundle["threshold_bare"])
+        extra += bare_markdown(bare_choice, bare_test, thr, bundle["threshold_bare"],
+                               None if bare_labels is None else spun_test)
     rep = write_report(out, title=f"unspun {version} — test split", y_true=ty, scores=test_scores, threshold=thr,
                        meta=tmeta, summary={"generated": now.isoformat(), "seed": args.seed}, extra_markdown=extra)
     print(rep.summary_line, flush=True)

@@ -88,7 +88,7 @@ def with_tables(det, tables):  # noqa: ANN001, ANN201 (Detector, ReferenceTables
     classifiers shared, `det` untouched)."""
     from model.detector import Detector
 
-    return Detector({**det.bundle, "tables": tables}, det.card, det.sha256, det.classifiers)
+    return Detector({**det.bundle, "tables": tables}, det.card, det.sha256, det.classifiers, det.bare_classifiers)
 
 
 def pinned_digest() -> str | None:

@@ -127,6 +127,9 @@ FIT_BARE = False               # fit the page classifiers on the training folds'
                                # 093717 and 093731, `training.compare`, docs/measurements.md, session 29): plain pages
                                # above the common cut 47 / 17 ahead (p 2e-4), in place 20 / 110 behind (p 3e-16), the
                                # page threshold up (0.835 against 0.794) and test-split recall down (70.9% against 76.2%)
+BARE_CLASSIFIER = False        # each member also fits a classifier on bare pages alone (every text of 150+ words
+                               # alone in a bare page, unspun and spun once: `bare_ham_samples`, `bare_spam_samples`),
+                               # which scores the pages judged bare; the page classifiers are fitted as without it
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
@@ -428,6 +431,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--fit-bare", action=argparse.BooleanOptionalAction, default=FIT_BARE,
                     help="fit the page classifiers on the training folds' texts alone in bare pages, unspun and spun "
                          "(FIT_BARE)")
+    ap.add_argument("--bare-classifier", action=argparse.BooleanOptionalAction, default=BARE_CLASSIFIER,
+                    help="give each member a classifier of its own for bare pages, fitted on texts alone in bare "
+                         "pages, unspun and spun (BARE_CLASSIFIER)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
                     help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
     ap.add_argument("--token-dictionary-weight", type=parse_dictionary_weight, action="append", default=[],
@@ -450,6 +456,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = ap.parse_args(argv)
     if not 0.0 <= args.unseen_share <= 1.0:
         ap.error("--unseen-share must be between 0 and 1")
+    if args.fit_bare and args.bare_classifier:
+        ap.error("--fit-bare and --bare-classifier are two ways of learning bare pages: choose one")
     args.token_dictionary_weights = dict(TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
     return args
 
@@ -491,6 +499,8 @@ def train_default(args) -> int:
     bare = bare_ham_samples(docs)       # scored (test fold) or, with --fit-bare, fitted on too (training folds)
     if args.fit_bare:
         samples, bare = with_bare_pages(samples, bare, bare_spam_samples(docs, page_spinners, args.seed), K)
+    elif args.bare_classifier:
+        bare += bare_spam_samples(docs, page_spinners, args.seed)
     print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
     y = np.array([s.label for s in samples])
     folds = np.array([s.fold for s in samples])
@@ -511,7 +521,7 @@ def train_default(args) -> int:
     Xs = featurise(samples, by_key, args.workers, keys_of(samples))
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
     bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare))
-    print(f"[train] {len(bare)} bare pages of real articles featurised ({time.time() - t0:.0f}s)", flush=True)
+    print(f"[train] {len(bare)} bare pages featurised ({time.time() - t0:.0f}s)", flush=True)
     members = []
     for X, bare_X, (_, token_all, _), seed in zip(Xs, bare_Xs, by_member, seeds):
         token_all.swap_llr_fire_ = llr_fire_cut(X, real_hams)
@@ -520,6 +530,7 @@ def train_default(args) -> int:
         members.append(Member(X, token_all, seed, bare_X))
     return finish(args, samples, members, y, folds, tables_all, t0, K,
                   bare_folds=np.array([s.fold for s in bare], dtype=int),
+                  bare_y=np.array([s.label for s in bare], dtype=int) if args.bare_classifier else None,
                   data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
@@ -592,18 +603,27 @@ def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int,
 
 
 def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float, K: int, data_summary: dict,
-           bare_folds: np.ndarray | None = None) -> int:
+           bare_folds: np.ndarray | None = None, bare_y: np.ndarray | None = None) -> int:
     """Fit each member's page classifier, choose the threshold on the members' mean out-of-fold scores (and,
     given bare pages of real articles, in `bare_folds`, the bare-page threshold on theirs), report on the
-    test fold, gate, promote."""
+    test fold, gate, promote. Given the bare pages' labels `bare_y` (`--bare-classifier`: spun ones among
+    them), each member also gets a classifier fitted on the bare pages alone, whose out-of-fold scores set
+    the bare-page threshold."""
     if getattr(args, "save_features", None) is not None:
         save_features(args.save_features, samples, members[0].X, y, folds, [m.X for m in members[1:]])
     test = folds == K - 1
-    fitted = [fit_page_classifier(m.X, y, folds, K, m.seed, m.bare_X, bare_folds) for m in members]
+    own = bare_y is not None         # bare pages scored by classifiers of their own, not the page classifiers'
+    fitted = [fit_page_classifier(m.X, y, folds, K, m.seed, *((None, None) if own else (m.bare_X, bare_folds)))
+              for m in members]
     oof = np.mean([f[0] for f in fitted], axis=0)
     test_scores = np.mean([f[2] for f in fitted], axis=0)
-    bare = None
-    if bare_folds is not None and all(f[3] is not None for f in fitted):
+    bare, bare_fitted = None, None
+    if own:
+        bare_fitted = [fit_page_classifier(m.bare_X, bare_y, bare_folds, K, m.seed) for m in members]
+        scores = np.mean([f[0] for f in bare_fitted], axis=0)
+        scores[bare_folds == K - 1] = np.mean([f[2] for f in bare_fitted], axis=0)
+        bare = (scores, bare_folds != K - 1)
+    elif bare_folds is not None and all(f[3] is not None for f in fitted):
         # bare pages of real articles fitted on (`--fit-bare`) count with their out-of-fold scores
         fitted_bare = np.array([s.kind == "ham_bare" for s in samples], dtype=bool)
         bare = (np.concatenate([oof[fitted_bare], np.mean([f[3] for f in fitted], axis=0)]),
@@ -615,8 +635,11 @@ def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float
     if len(members) > 1:
         bundle["members"] = [{"token_model": m.token_model, "pipeline": f[1], "seed": m.seed}
                              for m, f in zip(members, fitted)]
+    if bare_fitted is not None:
+        for i, f in enumerate(bare_fitted):
+            (bundle["members"][i] if len(members) > 1 else bundle)["bare_pipeline"] = f[1]
     return evaluate_and_promote(args, bundle, samples, y, oof, ~test, test, test_scores, data_summary, _versions(),
-                                bare=bare)
+                                bare=bare, bare_labels=bare_y)
 
 
 if __name__ == "__main__":
