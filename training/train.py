@@ -132,7 +132,7 @@ BARE_CLASSIFIER = False        # each member also fits a classifier on bare page
                                # which scores the pages judged bare; the page classifiers are fitted as without it.
                                # 124321 / 124410 against 093717 / 093731 (session 29): plain pages above the common
                                # cut 72 / 45 ahead (p 0.016), without a cut 286 / 238 (p 0.04), in place identical;
-                               # measured at the end of the session, not bundled yet
+                               # not bundled: measured at the end of the session, and 124321's artifact is 26.2 MB (> 25)
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
