@@ -79,6 +79,23 @@ def _paragraphs(text: str) -> list[str]:
     return paras or [text]
 
 
+def _english(d: SourceDoc) -> bool:
+    """Whether a source text is English (BBC texts are; a corpus page says in its language tag)."""
+    return d.page is None or (d.page.lang or "en") == "en"
+
+
+def _source_of(d: SourceDoc) -> str:
+    return "bbc" if d.category else (d.page.source if d.page is not None else "")
+
+
+def _spin_paragraphs(spinner, paras: list[str], rate: float,  # noqa: ANN001 (training.spinner.Spinner)
+                     rng: random.Random) -> tuple[list[str], float]:
+    """`paras` spun as one document at `rate` (`Spinner.spin_many`), and the share of their words it changed."""
+    results = spinner.spin_many(paras, rate, rng)
+    words = sum(r.words for r in results) or 1
+    return [r.text for r in results], sum(r.rate * r.words for r in results) / words
+
+
 def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict, seed: int,
                   folds: int, dictionaries: tuple[str, ...] = TRAIN_DICTIONARIES) -> list[Sample]:
     """Hams, in-place spun pages, farm pages of every kind and hard negatives (see module doc)."""
@@ -107,7 +124,7 @@ def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict
                 samples.append(Sample(id=f"inplace:{p.rel_path}", html=res.html, label=1, kind="inplace_spun",
                                       spin_rate=res.rate, dictionary=name, **base))
     for n, d in enumerate(docs):
-        if d.page is not None and (d.page.lang or "en") != "en":
+        if not _english(d):
             continue
         title = d.title or " ".join(d.text.split()[:10])
         paras = _paragraphs(d.text if not d.title else d.text.split("\n", 1)[-1])
@@ -117,14 +134,11 @@ def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict
         rate = rng.choice(SPIN_RATES)
         rate_done = None
         if spun:
-            results = spinners[name].spin_many(paras, rate, rng)
-            words = sum(r.words for r in results) or 1
-            rate_done = sum(r.rate * r.words for r in results) / words
-            paras = [r.text for r in results]
+            paras, rate_done = _spin_paragraphs(spinners[name], paras, rate, rng)
         html = layouts.farm_page(title, paras, rng, spam_links=kind in ("farm_full", "farm_spun_links", "farm_links_residue"),
                                  residue=kind in ("farm_full", "farm_spun_residue", "farm_links_residue"))
         samples.append(Sample(id=f"{kind}:{d.group}:{n}", html=html.encode("utf-8"), label=1, kind=kind, group=d.group,
-                              fold=d.fold, source="bbc" if d.category else d.page.source, spin_rate=rate_done,
+                              fold=d.fold, source=_source_of(d), spin_rate=rate_done,
                               dictionary=name if spun else ""))
         # a hard negative from the same text: own copyright line and on-topic related links
         if rng.random() < 0.6:
@@ -136,7 +150,7 @@ def build_samples(docs: list[SourceDoc], pages: list[CorpusPage], spinners: dict
             html = layouts.legit_page(title, _paragraphs(d.text if not d.title else d.text.split("\n", 1)[-1]), rng,
                                       site_name=site, related_titles=related, own_copyright=rng.random() < 0.8)
             samples.append(Sample(id=f"ham_layout:{d.group}:{n}", html=html.encode("utf-8"), label=0, kind="ham_layout",
-                                  group=d.group, fold=d.fold, source="bbc" if d.category else d.page.source))
+                                  group=d.group, fold=d.fold, source=_source_of(d)))
     return samples
 
 
@@ -147,8 +161,7 @@ def bare_ham_samples(docs: list[SourceDoc]) -> list[Sample]:
     from training.plainpage import plain_page, title_of
 
     return [Sample(id=f"ham_bare:{d.group}:{n}", html=plain_page(title_of(d), d.text).encode("utf-8"), label=0,
-                   kind="ham_bare", group=d.group, fold=d.fold,
-                   source="bbc" if d.category else (d.page.source if d.page is not None else ""))
+                   kind="ham_bare", group=d.group, fold=d.fold, source=_source_of(d))
             for n, d in enumerate(docs) if len(d.text.split()) >= BARE_MIN_WORDS]
 
 
@@ -162,14 +175,11 @@ def bare_spam_samples(docs: list[SourceDoc], spinners: dict, seed: int,
     rng = random.Random(seed)
     samples = []
     for n, d in enumerate(docs):
-        if len(d.text.split()) < BARE_MIN_WORDS or (d.page is not None and (d.page.lang or "en") != "en"):
+        if len(d.text.split()) < BARE_MIN_WORDS or not _english(d):
             continue
         name, rate = rng.choice(dictionaries), rng.choice(SPIN_RATES)
-        results = spinners[name].spin_many(_paragraphs(d.text), rate, rng)
-        words = sum(r.words for r in results) or 1
-        samples.append(Sample(id=f"bare_spun:{d.group}:{n}",
-                              html=plain_page(title_of(d), "\n".join(r.text for r in results)).encode("utf-8"),
-                              label=1, kind="bare_spun", group=d.group, fold=d.fold,
-                              source="bbc" if d.category else (d.page.source if d.page is not None else ""),
-                              spin_rate=sum(r.rate * r.words for r in results) / words, dictionary=name))
+        paras, rate_done = _spin_paragraphs(spinners[name], _paragraphs(d.text), rate, rng)
+        html = plain_page(title_of(d), "\n".join(paras)).encode("utf-8")
+        samples.append(Sample(id=f"bare_spun:{d.group}:{n}", html=html, label=1, kind="bare_spun", group=d.group,
+                              fold=d.fold, source=_source_of(d), spin_rate=rate_done, dictionary=name))
     return samples
