@@ -126,6 +126,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     articles, unless `bare_labels` (`--bare-classifier`) marks spun ones, which then place the bare threshold."""
     from training.gate import crossing, crossing_line, gate_decision, promote_atomically, recorded_figures
     from training.report import write_report
+    from training.strip import STRIPPED_FIELDS, STRIPPED_INNER_FIELDS, strip_fit_statistics
     from training.threshold import choose_threshold
 
     rows = threshold_rows([smp.kind for smp in samples], y, train)
@@ -182,6 +183,7 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
     except EvalSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    forests_stripped = strip_fit_statistics(bundle)   # before anything scores or saves it: predictions unchanged
     data = dump_bundle(bundle)
     digest = sha256_bytes(data)
     # the default set's texts are in every model's tables built from ../shared: it is scored with tables that
@@ -229,6 +231,8 @@ def evaluate_and_promote(args, bundle: dict, samples, y: np.ndarray, oof: np.nda
         "training": training_options(args),
         "tables": bundle["tables"].description_,
         "artifact_sha256": digest, "artifact_bytes": len(data),
+        "artifact_trees": {"forests_stripped": forests_stripped,
+                           "fields": [*STRIPPED_FIELDS, *(f"{f} (inner nodes)" for f in STRIPPED_INNER_FIELDS)]},
     }
     (out / "model_card.json").write_text(json.dumps(card, indent=2, sort_keys=True, default=float) + "\n")
     print(decision.table_markdown, flush=True)
