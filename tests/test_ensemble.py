@@ -275,7 +275,8 @@ def test_bare_classifiers_are_fitted_on_the_bare_pages_alone_and_set_the_bare_th
     assert list(training_folds) == list(~test) and list(seen["labels"]) == list(bare_y)
     assert all("bare_pipeline" in m for m in bundle["members"])
     assert scores[bare_y == 1].mean() > scores[bare_y == 0].mean()   # near miss: the page classifiers rank them wrong
-    assert T.parse_args(["--bare-classifier"]).bare_classifier and not T.parse_args([]).bare_classifier
+    assert T.parse_args([]).bare_classifier == T.BARE_CLASSIFIER and not T.parse_args(["--no-bare-classifier"]).bare_classifier
+    assert T.parse_args(["--fit-bare"]).bare_classifier is False       # the other way of learning bare pages
 
 
 def test_fitting_on_bare_pages_adds_the_training_folds_and_scores_the_test_folds():

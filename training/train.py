@@ -127,12 +127,12 @@ FIT_BARE = False               # fit the page classifiers on the training folds'
                                # 093717 and 093731, `training.compare`, docs/measurements.md, session 29): plain pages
                                # above the common cut 47 / 17 ahead (p 2e-4), in place 20 / 110 behind (p 3e-16), the
                                # page threshold up (0.835 against 0.794) and test-split recall down (70.9% against 76.2%)
-BARE_CLASSIFIER = False        # each member also fits a classifier on bare pages alone (every text of 150+ words
+BARE_CLASSIFIER = True         # each member also fits a classifier on bare pages alone (every text of 150+ words
                                # alone in a bare page, unspun and spun once: `bare_ham_samples`, `bare_spam_samples`),
                                # which scores the pages judged bare; the page classifiers are fitted as without it.
                                # 124321 / 124410 against 093717 / 093731 (session 29): plain pages above the common
                                # cut 72 / 45 ahead (p 0.016), without a cut 286 / 238 (p 0.04), in place identical;
-                               # not bundled: measured at the end of the session, and 124321's artifact is 26.2 MB (> 25)
+                               # bundled in session 30 as 143417 (124321 with its trees stripped: 21.2 MB, not 26.2)
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
@@ -434,9 +434,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--fit-bare", action=argparse.BooleanOptionalAction, default=FIT_BARE,
                     help="fit the page classifiers on the training folds' texts alone in bare pages, unspun and spun "
                          "(FIT_BARE)")
-    ap.add_argument("--bare-classifier", action=argparse.BooleanOptionalAction, default=BARE_CLASSIFIER,
+    ap.add_argument("--bare-classifier", action=argparse.BooleanOptionalAction, default=None,
                     help="give each member a classifier of its own for bare pages, fitted on texts alone in bare "
-                         "pages, unspun and spun (BARE_CLASSIFIER)")
+                         "pages, unspun and spun (BARE_CLASSIFIER: on, unless --fit-bare)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
                     help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
     ap.add_argument("--token-dictionary-weight", type=parse_dictionary_weight, action="append", default=[],
@@ -461,6 +461,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--unseen-share must be between 0 and 1")
     if args.fit_bare and args.bare_classifier:
         ap.error("--fit-bare and --bare-classifier are two ways of learning bare pages: choose one")
+    if args.bare_classifier is None:     # the default, unless --fit-bare chose the other way
+        args.bare_classifier = BARE_CLASSIFIER and not args.fit_bare
     args.token_dictionary_weights = dict(TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
     return args
 
