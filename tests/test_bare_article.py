@@ -130,13 +130,13 @@ class ConstantClassifier:
         return np.tile([1.0 - self.score, self.score], (len(X), 1))
 
 
-def with_bare_classifiers(detector, score: float, members: int | None = None):
+def with_bare_classifiers(detector, score: float | None, members: int | None = None):
     """The detector with a bare threshold of 0.5 and, for the first `members` members (all by default), a
-    bare-page classifier that scores every page `score`."""
+    bare-page classifier that scores every page `score` (none for any member when `score` is None)."""
     from model import Detector
 
-    members_ = [dict(m) for m in detector.bundle["members"]]
-    for m in members_[:members]:
+    members_ = [{k: v for k, v in m.items() if k != "bare_pipeline"} for m in detector.bundle["members"]]
+    for m in members_[:members] if score is not None else []:
         m["bare_pipeline"] = ConstantClassifier(score)
     return Detector.from_bundle({**detector.bundle, "members": members_, "threshold_bare": 0.5}, detector.card,
                                 detector.sha256)
@@ -150,7 +150,16 @@ def test_a_bare_page_is_scored_by_the_bare_classifiers_when_the_model_has_them(d
     site = det.score(fixture_bytes("legit_news.html"))              # near miss: a site's page keeps its classifiers
     assert site.score == detector.score(fixture_bytes("legit_news.html")).score
     assert "bare_article_classifier" not in site.reasons
-    assert "bare_article_classifier" not in detector.score(bare_html()).reasons    # a model without them
+    without = with_bare_classifiers(detector, None)
+    assert "bare_article_classifier" not in without.score(bare_html()).reasons    # a model without them
+
+
+def test_the_bundled_model_scores_bare_pages_with_classifiers_of_their_own(detector, fixture_bytes):
+    from model.artifact import bare_classifiers_of, members_of
+
+    assert len(bare_classifiers_of(detector.bundle)) == len(members_of(detector.bundle))
+    assert "bare_article_classifier" in detector.score(bare_html()).reasons
+    assert "bare_article_classifier" not in detector.score(fixture_bytes("legit_news.html")).reasons   # near miss
 
 
 def test_a_model_with_a_bare_classifier_for_some_members_only_is_refused(detector):
@@ -161,7 +170,7 @@ def test_a_model_with_a_bare_classifier_for_some_members_only_is_refused(detecto
 
     with pytest.raises(ArtifactError):
         with_bare_classifiers(detector, 0.7, members=1)
-    assert bare_classifiers_of(detector.bundle) is None
+    assert bare_classifiers_of(with_bare_classifiers(detector, None).bundle) is None
     assert bare_classifiers_of({"pipeline": "p", "bare_pipeline": "b"}) == ["b"]     # a single model's
 
 

@@ -63,15 +63,19 @@ def test_other_estimators_are_not_compiled():
 
 
 def test_bundled_detector_scores_through_the_compiled_classifier():
-    from model.artifact import members_of
+    from model.artifact import bare_classifiers_of, members_of
     from model.detector import Detector
 
     det = Detector.load()
     assert det.classifier is not det.bundle["pipeline"]
-    page = ("<html><body><article><h1>Key Minister visits</h1><p>" + "The Key Minister said on Tuesday that the "
-            "all-natural gasoline deal with the overseas minister would go ahead. " * 6 + "</p></article></body></html>")
-    vectors = det.analyse(page).vectors
+    article = ("<article><h1>Key Minister visits</h1><p>" + "The Key Minister said on Tuesday that the all-natural "
+               "gasoline deal with the overseas minister would go ahead. " * 6 + "</p></article>")
+    site_page = f'<html><body><nav><a href="/">Home</a></nav>{article}</body></html>'
+    bare_page = f"<html><body>{article}</body></html>"      # scored by the bare-page classifiers when it has them
     pipelines = [pipeline for _, pipeline in members_of(det.bundle)]     # one, or an ensemble's members
     assert all(compiled is not pipeline for compiled, pipeline in zip(det.classifiers, pipelines))
-    expected = np.mean([p.predict_proba(v.reshape(1, -1))[0, 1] for p, v in zip(pipelines, vectors)])
-    assert det.score(page).score == float(expected)
+    for page, scoring in ((site_page, pipelines), (bare_page, bare_classifiers_of(det.bundle) or pipelines)):
+        vectors = det.analyse(page).vectors
+        expected = np.mean([p.predict_proba(v.reshape(1, -1))[0, 1] for p, v in zip(scoring, vectors)])
+        assert det.score(page).score == float(expected)
+    assert "bare_article_classifier" not in det.score(site_page).reasons     # the link makes it a site's page
