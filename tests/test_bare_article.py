@@ -223,3 +223,19 @@ def test_bare_spams_are_the_long_english_texts_spun_alone_in_bare_pages():
     changed = text.count("seaport")
     assert changed > 0 and abs(spam.spin_rate - changed / BARE_MIN_WORDS) < 1e-9
     assert bare_spam_samples(docs, spinners, seed=1, dictionaries=("toy",))[0].html == spam.html   # seeded
+
+
+def test_more_bare_spins_add_spun_pages_and_keep_the_first_pass():
+    from training.dataset import BARE_MIN_WORDS, SourceDoc, bare_spam_samples
+    from training.spinner import Spinner
+
+    words = ["harbour", "vessel", "captain", "morning"] * (BARE_MIN_WORDS // 4 + 1)
+    docs = [SourceDoc(group=g, fold=k, title="A title", text=" ".join(words)) for k, g in enumerate("ab")]
+    spinners = {"toy": Spinner({"harbour": ["seaport"], "vessel": ["ship"], "captain": ["skipper"],
+                                "morning": ["dawn"]}, name="toy", spell_numbers=False)}
+    one = bare_spam_samples(docs, spinners, seed=3, dictionaries=("toy",))
+    two = bare_spam_samples(docs, spinners, seed=3, dictionaries=("toy",), spins=2)
+    assert [s.html for s in two[:2]] == [s.html for s in one] and [s.id for s in two[:2]] == [s.id for s in one]
+    assert len(two) == 4 and len({s.id for s in two}) == 4              # every spun page named apart
+    assert [s.group for s in two[2:]] == ["a", "b"] and all(s.label == 1 for s in two)
+    assert two[2].html != two[0].html                                   # a second spin, not a copy

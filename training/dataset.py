@@ -166,20 +166,23 @@ def bare_ham_samples(docs: list[SourceDoc]) -> list[Sample]:
 
 
 def bare_spam_samples(docs: list[SourceDoc], spinners: dict, seed: int,
-                      dictionaries: tuple[str, ...] = TRAIN_DICTIONARIES) -> list[Sample]:
-    """Every English source text of BARE_MIN_WORDS or more, spun with a training dictionary at a training spin
-    rate (drawn per text) and put alone in a bare page, kind "bare_spun": the spun side of `bare_ham_samples`,
-    so that the page classifier sees spun text with nothing else on the page to weigh."""
+                      dictionaries: tuple[str, ...] = TRAIN_DICTIONARIES, spins: int = 1) -> list[Sample]:
+    """Every English source text of BARE_MIN_WORDS or more, spun `spins` times, each with a training dictionary
+    at a training spin rate (drawn per text and spin) and put alone in a bare page, kind "bare_spun": the spun
+    side of `bare_ham_samples`, so that the page classifier sees spun text with nothing else on the page to
+    weigh. The spins are drawn pass after pass, so the first pass is the same with any `spins`."""
     from training.plainpage import plain_page, title_of
 
     rng = random.Random(seed)
     samples = []
-    for n, d in enumerate(docs):
-        if len(d.text.split()) < BARE_MIN_WORDS or not _english(d):
-            continue
-        name, rate = rng.choice(dictionaries), rng.choice(SPIN_RATES)
-        paras, rate_done = _spin_paragraphs(spinners[name], _paragraphs(d.text), rate, rng)
-        html = plain_page(title_of(d), "\n".join(paras)).encode("utf-8")
-        samples.append(Sample(id=f"bare_spun:{d.group}:{n}", html=html, label=1, kind="bare_spun", group=d.group,
-                              fold=d.fold, source=_source_of(d), spin_rate=rate_done, dictionary=name))
+    for spin in range(spins):
+        for n, d in enumerate(docs):
+            if len(d.text.split()) < BARE_MIN_WORDS or not _english(d):
+                continue
+            name, rate = rng.choice(dictionaries), rng.choice(SPIN_RATES)
+            paras, rate_done = _spin_paragraphs(spinners[name], _paragraphs(d.text), rate, rng)
+            html = plain_page(title_of(d), "\n".join(paras)).encode("utf-8")
+            samples.append(Sample(id=f"bare_spun:{d.group}:{n}" + (f":{spin}" if spin else ""), html=html, label=1,
+                                  kind="bare_spun", group=d.group, fold=d.fold, source=_source_of(d),
+                                  spin_rate=rate_done, dictionary=name))
     return samples

@@ -133,6 +133,8 @@ BARE_CLASSIFIER = True         # each member also fits a classifier on bare page
                                # 124321 / 124410 against 093717 / 093731 (session 29): plain pages above the common
                                # cut 72 / 45 ahead (p 0.016), without a cut 286 / 238 (p 0.04), in place identical;
                                # bundled in session 30 as 143417 (124321 with its trees stripped: 21.2 MB, not 26.2)
+BARE_SPINS = 1                 # spins of each text alone in a bare page the bare-page classifiers learn from
+                               # (`bare_spam_samples`; `--bare-spins`)
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
@@ -437,6 +439,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--bare-classifier", action=argparse.BooleanOptionalAction, default=None,
                     help="give each member a classifier of its own for bare pages, fitted on texts alone in bare "
                          "pages, unspun and spun (BARE_CLASSIFIER: on, unless --fit-bare)")
+    ap.add_argument("--bare-spins", type=int, default=BARE_SPINS,
+                    help="spins of each text alone in a bare page the bare-page classifiers learn from (BARE_SPINS)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
                     help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
     ap.add_argument("--token-dictionary-weight", type=parse_dictionary_weight, action="append", default=[],
@@ -463,6 +467,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--fit-bare and --bare-classifier are two ways of learning bare pages: choose one")
     if args.bare_classifier is None:     # the default, unless --fit-bare chose the other way
         args.bare_classifier = BARE_CLASSIFIER and not args.fit_bare
+    if args.bare_spins < 1:
+        ap.error("--bare-spins must be at least 1")
     args.token_dictionary_weights = dict(TOKEN_DICTIONARY_WEIGHTS, **dict(args.token_dictionary_weight))
     return args
 
@@ -505,7 +511,7 @@ def train_default(args) -> int:
     if args.fit_bare:
         samples, bare = with_bare_pages(samples, bare, bare_spam_samples(docs, page_spinners, args.seed), K)
     elif args.bare_classifier:
-        bare += bare_spam_samples(docs, page_spinners, args.seed)
+        bare += bare_spam_samples(docs, page_spinners, args.seed, spins=args.bare_spins)
     print(f"[train] {len(samples)} pages generated ({time.time() - t0:.0f}s)", flush=True)
     y = np.array([s.label for s in samples])
     folds = np.array([s.fold for s in samples])
