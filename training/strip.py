@@ -6,9 +6,9 @@ gain, the node's sample count, the threshold on binned features (read only by `p
 fitting uses for early stopping) and the values of inner nodes (read, with the counts, only by
 `partial_dependence(method="recursion")`). `predict`, `predict_proba` and `decision_function` read the leaf
 values, features, raw thresholds, missing-value sides, children, leaf and categorical flags, and our
-compiled walker (`model.forest`) also the depth. Zeroed, the statistics compress to nothing: session 30's
-bare-classifier model (124321) went from 26.2 MB to 21.2 MB (docs/measurements.md, "Session 30") with every
-score unchanged. A stripped model cannot give recursion partial dependence; nothing in unspun asks for it.
+compiled walker (`model.forest`) also the depth. Zeroed, the statistics compress to nothing: session 29's
+bare-classifier model (124321), trained again so, went from 26.2 MB to 21.2 MB (143417; docs/measurements.md,
+"Session 30") with every score unchanged. A stripped model cannot give recursion partial dependence; nothing in unspun asks for it.
 """
 from __future__ import annotations
 
@@ -57,4 +57,3 @@ def strip_fit_statistics(obj: Any) -> int:
                     nodes[field][inner] = 0
         n += 1
     return n
-
