@@ -134,7 +134,9 @@ BARE_CLASSIFIER = True         # each member also fits a classifier on bare page
                                # cut 72 / 45 ahead (p 0.016), without a cut 286 / 238 (p 0.04), in place identical;
                                # bundled in session 30 as 143417 (124321 with its trees stripped: 21.2 MB, not 26.2)
 BARE_SPINS = 1                 # spins of each text alone in a bare page the bare-page classifiers learn from
-                               # (`bare_spam_samples`; `--bare-spins`)
+                               # (`bare_spam_samples`; `--bare-spins`). Two (152600 / 152604 against 143417 /
+                               # 143432, session 30): plain pages above the common cut 67 / 33 behind (p 0.0009),
+                               # without a cut 362 / 178 behind, and the rare-vocabulary ledger at the bare cut
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
