@@ -239,3 +239,25 @@ def test_more_bare_spins_add_spun_pages_and_keep_the_first_pass():
     assert len(two) == 4 and len({s.id for s in two}) == 4              # every spun page named apart
     assert [s.group for s in two[2:]] == ["a", "b"] and all(s.label == 1 for s in two)
     assert two[2].html != two[0].html                                   # a second spin, not a copy
+
+
+def test_bare_classifiers_fitted_on_spin_evidence_ignore_the_other_columns():
+    import training.train as T
+
+    names = list(T.FEATURE_NAMES)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, len(names)))
+    y = (X[:, names.index("swap_llr_0p3_per100")] + X[:, names.index("mean_zipf")] > 0).astype(int)
+    X[rng.random(X.shape) < 0.05] = np.nan
+    assert T.held_constant(X, "all") is X
+    masked = T.held_constant(X, "spin")
+    style = [names.index(n) for n in ("mean_zipf", "rare_word_share", "cs_avg_word_len", "tl_n_links")]
+    assert not masked[:, style].any() and np.array_equal(X[:, 0], masked[:, 0], equal_nan=True)
+    assert "swap_llr_0p3_per100" in T.BARE_FEATURE_SETS["spin"] and "mean_zipf" not in T.BARE_FEATURE_SETS["spin"]
+    clf = T.make_classifier(7).fit(masked, y)
+    shuffled = X.copy()
+    shuffled[:, style] = rng.normal(size=(len(X), len(style))) * 100     # what it must ignore, changed
+    assert np.array_equal(clf.predict_proba(shuffled), clf.predict_proba(masked))
+    near_miss = T.make_classifier(7).fit(X, y)                            # fitted on every column: it reads them
+    assert not np.array_equal(near_miss.predict_proba(shuffled), near_miss.predict_proba(X))
+    assert T.parse_args(["--bare-features", "spin"]).bare_features == "spin" and T.parse_args([]).bare_features == "all"

@@ -133,6 +133,16 @@ BARE_CLASSIFIER = True         # each member also fits a classifier on bare page
                                # 124321 / 124410 against 093717 / 093731 (session 29): plain pages above the common
                                # cut 72 / 45 ahead (p 0.016), without a cut 286 / 238 (p 0.04), in place identical;
                                # bundled in session 30 as 143417 (124321 with its trees stripped: 21.2 MB, not 26.2)
+# The columns the bare-page classifiers read (`--bare-features`): all, or only the evidence of spinning
+# ("spin": swaps, spun phrases, metadata swaps, unseen pairs, number and idiom rules, and the text's length,
+# which tells how much evidence there is), without the text's style and the page's statistics
+SPIN_EVIDENCE = ("unseen_common_pair_share", "double_unseen_per100", "half_spelled_numbers", "spelled_compounds",
+                 "broken_idioms_per1k", "main_tokens_log")
+BARE_FEATURE_SETS = {
+    "all": FEATURE_NAMES,
+    "spin": tuple(n for n in FEATURE_NAMES if n.startswith(("swap_", "spun_", "meta_")) or n in SPIN_EVIDENCE),
+}
+BARE_FEATURES = "all"
 BARE_SPINS = 1                 # spins of each text alone in a bare page the bare-page classifiers learn from
                                # (`bare_spam_samples`; `--bare-spins`). Two (152600 / 152604 against 143417 /
                                # 143432, session 30): plain pages above the common cut 67 / 33 behind (p 0.0009),
@@ -441,6 +451,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--bare-classifier", action=argparse.BooleanOptionalAction, default=None,
                     help="give each member a classifier of its own for bare pages, fitted on texts alone in bare "
                          "pages, unspun and spun (BARE_CLASSIFIER: on, unless --fit-bare)")
+    ap.add_argument("--bare-features", choices=sorted(BARE_FEATURE_SETS), default=BARE_FEATURES,
+                    help="the columns the bare-page classifiers read: all, or only the evidence of spinning "
+                         "(BARE_FEATURES)")
     ap.add_argument("--bare-spins", type=int, default=BARE_SPINS,
                     help="spins of each text alone in a bare page the bare-page classifiers learn from (BARE_SPINS)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
@@ -591,6 +604,17 @@ class Member(NamedTuple):
     bare_X: np.ndarray | None = None
 
 
+def held_constant(X: np.ndarray, feature_set: str) -> np.ndarray:
+    """`X` with every column outside `BARE_FEATURE_SETS[feature_set]` set to 0: a tree cannot split on a
+    constant column, so a classifier fitted on it ignores those columns when scoring rows that carry them."""
+    keep = np.isin(np.asarray(FEATURE_NAMES), BARE_FEATURE_SETS[feature_set])
+    if keep.all():
+        return X
+    out = X.copy()
+    out[:, ~keep] = 0.0
+    return out
+
+
 def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int, seed: int,
                         extra_X: np.ndarray | None = None, extra_folds: np.ndarray | None = None):
     """(out-of-fold scores of folds 0..K-2, the classifier fitted on them all, its scores of the test fold K-1,
@@ -632,7 +656,8 @@ def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float
     test_scores = np.mean([f[2] for f in fitted], axis=0)
     bare, bare_fitted = None, None
     if own:
-        bare_fitted = [fit_page_classifier(m.bare_X, bare_y, bare_folds, K, m.seed) for m in members]
+        bare_X = [held_constant(m.bare_X, getattr(args, "bare_features", BARE_FEATURES)) for m in members]
+        bare_fitted = [fit_page_classifier(X, bare_y, bare_folds, K, m.seed) for X, m in zip(bare_X, members)]
         scores = np.mean([f[0] for f in bare_fitted], axis=0)
         scores[bare_folds == K - 1] = np.mean([f[2] for f in bare_fitted], axis=0)
         bare = (scores, bare_folds != K - 1)
