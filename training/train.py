@@ -142,7 +142,9 @@ BARE_FEATURE_SETS = {
     "all": FEATURE_NAMES,
     "spin": tuple(n for n in FEATURE_NAMES if n.startswith(("swap_", "spun_", "meta_")) or n in SPIN_EVIDENCE),
 }
-BARE_FEATURES = "all"
+BARE_FEATURES = "all"          # "spin" (160335 / 160338 against 143417 / 143432, session 30): plain pages above
+                               # the common cut 37 / 12 behind (p 0.0005), without a cut 300 / 116 behind, and the
+                               # rare-vocabulary ledger higher (0.88 and 0.90 against cuts of 0.90 and 0.89)
 BARE_SPINS = 1                 # spins of each text alone in a bare page the bare-page classifiers learn from
                                # (`bare_spam_samples`; `--bare-spins`). Two (152600 / 152604 against 143417 /
                                # 143432, session 30): plain pages above the common cut 67 / 33 behind (p 0.0009),
