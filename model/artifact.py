@@ -40,6 +40,16 @@ def members_of(bundle: dict[str, Any]) -> list[tuple[Any, Any]]:
     return [(m.get("token_model"), m["pipeline"]) for m in members]
 
 
+def pooled_swaps_of(bundle: dict[str, Any]) -> bool:
+    """Whether the bundle's page classifiers read the swap features of their members' mean swap probability
+    ("pooled_swaps", `train --pooled-swaps`) rather than each member's own swap model's. Raises
+    `ArtifactError` when the flag is not a bool."""
+    pooled = bundle.get("pooled_swaps", False)
+    if not isinstance(pooled, bool):
+        raise ArtifactError("model artifact's pooled_swaps flag is malformed")
+    return pooled
+
+
 def bare_classifiers_of(bundle: dict[str, Any]) -> list[Any] | None:
     """Each member's classifier for bare article pages ("bare_pipeline", `train --bare-classifier`), in the
     order of `members_of`, or None when the bundle has none (bare pages are then scored by the page

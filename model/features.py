@@ -36,9 +36,10 @@ class PageAnalysis:
 
 
 def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str | None = None,
-                 tables=None, token_model=None, token_models=None) -> PageAnalysis:
+                 tables=None, token_model=None, token_models=None, pooled_swaps: bool = False) -> PageAnalysis:
     """Decode, parse, and compute all signals of a page: one feature vector per swap model in
-    `token_models` (or for `token_model` alone); the other signals are computed once."""
+    `token_models` (or for `token_model` alone); the other signals are computed once. `pooled_swaps`: the
+    vectors' swap features are those of the models' mean swap probability (`spun_phrases.compute_members`)."""
     text, encoding = decode_html(page, content_type)
     parsed = parse_page(text, url)
     main = parsed.main_text[:MAX_MAIN_CHARS]
@@ -51,7 +52,7 @@ def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str
     models = tuple(token_models) if token_models is not None else (() if token_model is None else (token_model,))
     analysed = spun_phrases.analysed_text(main)
     member_feats, sp_s = spun_phrases.compute_members(main, tables, english=is_english, token_models=models,
-                                                      analysed=analysed)
+                                                      analysed=analysed, pooled=pooled_swaps)
     mm_f, mm_s = metadata_mismatch.compute(parsed, *analysed, tables, english=is_english)
     tl_f, tl_s = trailing_links.compute(parsed)
     cr_f, cr_s = copyright_residue.compute(parsed)

@@ -79,6 +79,31 @@ def test_each_member_scores_the_features_of_its_own_swap_model(detector):
     assert solo.score(PAGE).score == detector.score(PAGE).score
 
 
+def test_a_pooled_ensemble_scores_every_member_on_the_mean_swap_probability(detector):
+    own, other = detector.bundle["token_model"], _ConstantSwaps(0.9)
+    pipeline = detector.bundle["pipeline"]
+    members = _ensemble(detector, (own, pipeline), (other, pipeline))
+    pooled = Detector.from_bundle({**members, "pooled_swaps": True}, {}, "0" * 64)
+    analysis = pooled.analyse(PAGE)
+    assert len(analysis.vectors) == 2 and np.array_equal(*analysis.vectors, equal_nan=True)
+    tables = detector.bundle["tables"]
+    by_own = analyse_page(PAGE, tables=tables, token_model=own).vector
+    by_other = analyse_page(PAGE, tables=tables, token_model=other).vector
+    expected = analyse_page(PAGE, tables=tables, token_models=(own, other), pooled_swaps=True).vector
+    assert np.array_equal(analysis.vectors[0], expected, equal_nan=True)
+    assert pooled.score(PAGE).score == pytest.approx(pipeline.predict_proba(expected[None])[0, 1], abs=1e-12)
+    # near miss: the same members unpooled score each member's own features, which differ from the pooled ones
+    unpooled = Detector.from_bundle({**members, "pooled_swaps": False}, {}, "0" * 64).analyse(PAGE).vectors
+    assert np.array_equal(unpooled[0], by_own, equal_nan=True) and np.array_equal(unpooled[1], by_other, equal_nan=True)
+    assert not np.array_equal(expected, by_own, equal_nan=True) and not np.array_equal(expected, by_other, equal_nan=True)
+
+
+def test_a_malformed_pooled_swaps_flag_is_refused(detector):
+    with pytest.raises(ArtifactError, match="pooled_swaps flag is malformed"):
+        Detector.from_bundle({**detector.bundle, "pooled_swaps": "yes"}, {}, "0")
+    assert Detector.from_bundle(detector.bundle, {}, "0").pooled_swaps is False   # near miss: absent is off
+
+
 def test_members_with_and_without_swap_models_are_refused(detector):
     with pytest.raises(ArtifactError, match="some have a swap model"):
         Detector.from_bundle(_ensemble(detector, (detector.bundle["token_model"], _ConstantPages(0.2)),
@@ -165,6 +190,24 @@ def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(mon
     assert T.finish(argparse.Namespace(), samples, members[:1], y, folds, None, 0.0, K, {}) == 0
     assert "members" not in seen["bundle"] and np.allclose(seen["oof"], each[0][0])
     assert seen["bare"] is None                               # no bare pages given, no bare-page threshold
+    assert seen["bundle"]["pooled_swaps"] is False
+    assert T.finish(argparse.Namespace(), samples, members, y, folds, None, 0.0, K, {}, pooled_swaps=True) == 0
+    assert seen["bundle"]["pooled_swaps"] is True             # the service must pool as training did
+
+
+def test_training_features_pooled_are_the_mean_swap_models_features(detector):
+    from types import SimpleNamespace
+
+    from training.train import featurise
+
+    pages = [SimpleNamespace(html=PAGE.encode(), url="", fold=0)]
+    by_fold = {0: (detector.bundle["tables"], [_ConstantSwaps(0.9), _ConstantSwaps(0.3)])}
+    pooled = featurise(pages, by_fold, workers=1, pooled_swaps=True)
+    mean = featurise(pages, {0: (detector.bundle["tables"], [_ConstantSwaps(0.6)])}, workers=1)[0]
+    assert len(pooled) == 2 and np.allclose(pooled[0], mean, equal_nan=True)
+    assert np.array_equal(pooled[0], pooled[1], equal_nan=True)
+    own = featurise(pages, by_fold, workers=1)            # near miss: each member's own swap model
+    assert not np.allclose(own[0], own[1], equal_nan=True) and not np.allclose(own[0], mean, equal_nan=True)
 
 
 def toy_training(monkeypatch, seed: int):

@@ -356,3 +356,40 @@ def test_an_ensemble_fires_on_the_mean_likelihood_ratio_against_the_mean_cut(tab
     sure.swap_llr_fire_, unsure.swap_llr_fire_ = mean * 0.95, mean * 1.1
     assert feats[0]["swap_llr_0p3_per100"] >= sure.swap_llr_fire_
     assert not S.compute_members(text, tables, token_models=(sure, unsure))[1].fired
+
+
+def test_pooled_members_all_get_the_features_of_the_mean_swap_probability(tables):
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    confident = _SwapModelOn(text, {"key", "prime", "main", "chief"}, tables, 0.95)
+    doubtful = _SwapModelOn(text, {"key"}, tables, 0.55)
+    mean = _SwapModelOn(text, set(), tables)
+    mean.probs = (confident.probs + doubtful.probs) / 2      # "key" 0.75, "prime", "main", "chief" 0.525
+    pooled, _ = S.compute_members(text, tables, token_models=(confident, doubtful), pooled=True)
+    own, _ = S.compute_members(text, tables, token_models=(confident, doubtful))
+    assert len(pooled) == 2 and _same_features(pooled[0], pooled[1])
+    assert _same_features(pooled[0], S.compute(text, tables, token_model=mean)[0])
+    assert pooled[0]["swap_prob_sum_per100"] == pytest.approx((own[0]["swap_prob_sum_per100"]
+                                                               + own[1]["swap_prob_sum_per100"]) / 2)
+    # near miss: without pooling each member keeps its own, and the pooled set is neither of them
+    assert not _same_features(own[0], own[1])
+    assert not _same_features(pooled[0], own[0]) and not _same_features(pooled[0], own[1])
+    assert own[1]["swap_p50_per100"] < pooled[0]["swap_p50_per100"] == own[0]["swap_p50_per100"]
+    assert pooled[0]["swap_p80_per100"] < own[0]["swap_p80_per100"]
+    # the dictionary-free features do not depend on the swap models
+    assert pooled[0]["spun_strong_per100"] == own[0]["spun_strong_per100"] == own[1]["spun_strong_per100"]
+
+
+def test_pooled_features_use_the_members_mean_prior(tables):
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    a, b, mean = (_SwapModelOn(text, {"key", "prime"}, tables, 0.8) for _ in range(3))
+    a.swap_prior_, b.swap_prior_, mean.swap_prior_ = 0.05, 0.15, 0.10
+    pooled, _ = S.compute_members(text, tables, token_models=(a, b), pooled=True)
+    assert _same_features(pooled[0], S.compute(text, tables, token_model=mean)[0])
+    assert not _same_features(pooled[0], S.compute(text, tables, token_model=a)[0])   # near miss: one prior
+
+
+def test_pooling_one_swap_model_is_that_model(tables):
+    text = "The key reporters told the prime capital, a main deal near the chief ministers talks." + BODY
+    only = _SwapModelOn(text, {"key", "prime"}, tables, 0.8)
+    pooled, _ = S.compute_members(text, tables, token_models=(only,), pooled=True)
+    assert _same_features(pooled[0], S.compute(text, tables, token_model=only)[0])

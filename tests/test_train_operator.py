@@ -95,6 +95,7 @@ def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, m
     assert "threshold_bare" not in trained.bundle and trained.threshold_bare == trained.threshold
     assert card["ensemble"]["members"] == len(trained.classifiers) == len(base.classifiers)
     assert [joblib.hash(m) for m in trained.token_models] == [joblib.hash(m) for m in base.token_models]
+    assert trained.pooled_swaps == base.pooled_swaps      # featurised as the base model's members are
     before = {n: _sha(model_dir / n) for n in ("unspun.joblib", "model_card.json")}
 
     swapped = _operator_folder(tmp_path / "swapped", swap=True)

@@ -149,6 +149,10 @@ BARE_SPINS = 1                 # spins of each text alone in a bare page the bar
                                # (`bare_spam_samples`; `--bare-spins`). Two (152600 / 152604 against 143417 /
                                # 143432, session 30): plain pages above the common cut 67 / 33 behind (p 0.0009),
                                # without a cut 362 / 178 behind, and the rare-vocabulary ledger at the bare cut
+POOLED_SWAPS = False           # every member's page classifier reads the swap features of the members' mean swap
+                               # probability (one token-level estimate from three swap models, whose errors
+                               # partly cancel before the features' thresholds and log-likelihood sums) rather than
+                               # its own swap model's
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
@@ -158,15 +162,19 @@ def _features(args: tuple[Any, bytes, str]) -> np.ndarray:
     key, html, url = args
     tables, token_models = _WORKER["by_fold"][key]
     models = [m for m in token_models if m is not None]
-    return np.stack(analyse_page(html, url=url or None, tables=tables, token_models=models).vectors)
+    return np.stack(analyse_page(html, url=url or None, tables=tables, token_models=models,
+                                 pooled_swaps=_WORKER["pooled_swaps"]).vectors)
 
 
-def featurise(samples, by_fold: dict, workers: int, keys: list | None = None) -> list[np.ndarray]:
+def featurise(samples, by_fold: dict, workers: int, keys: list | None = None,
+              pooled_swaps: bool = False) -> list[np.ndarray]:
     """One feature matrix per member, each sample with its own fold's tables and the members' swap models
     for that fold (`by_fold[k]` = (tables, [swap model of each member])): a page is decoded, parsed and
     analysed once for every member (`analyse_page`), in `workers` forked processes (fork shares the models).
-    `keys` (one per sample, default its fold) picks each sample's entry of `by_fold`."""
+    `keys` (one per sample, default its fold) picks each sample's entry of `by_fold`. `pooled_swaps`: the
+    swap features of the members' mean swap probability in every matrix (`--pooled-swaps`)."""
     _WORKER["by_fold"] = by_fold
+    _WORKER["pooled_swaps"] = pooled_swaps
     n_members = max((len(models) for _, models in by_fold.values()), default=1)
     keys = [s.fold for s in samples] if keys is None else keys
     jobs = [(key, s.html, s.url) for key, s in zip(keys, samples)]
@@ -456,6 +464,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--bare-features", choices=sorted(BARE_FEATURE_SETS), default=BARE_FEATURES,
                     help="the columns the bare-page classifiers read: all, or only the evidence of spinning "
                          "(BARE_FEATURES)")
+    ap.add_argument("--pooled-swaps", action=argparse.BooleanOptionalAction, default=POOLED_SWAPS,
+                    help="give every member's page classifier the swap features of the members' mean swap "
+                         "probability instead of its own swap model's (POOLED_SWAPS)")
     ap.add_argument("--bare-spins", type=int, default=BARE_SPINS,
                     help="spins of each text alone in a bare page the bare-page classifiers learn from (BARE_SPINS)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
@@ -546,9 +557,9 @@ def train_default(args) -> int:
     def keys_of(pages: list) -> list:   # each page's cross-fitting swap models (`model_key_of`)
         return [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share) for s in pages]
 
-    Xs = featurise(samples, by_key, args.workers, keys_of(samples))
+    Xs = featurise(samples, by_key, args.workers, keys_of(samples), args.pooled_swaps)
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
-    bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare))
+    bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare), args.pooled_swaps)
     print(f"[train] {len(bare)} bare pages featurised ({time.time() - t0:.0f}s)", flush=True)
     members = []
     for X, bare_X, (_, token_all, _), seed in zip(Xs, bare_Xs, by_member, seeds):
@@ -559,6 +570,7 @@ def train_default(args) -> int:
     return finish(args, samples, members, y, folds, tables_all, t0, K,
                   bare_folds=np.array([s.fold for s in bare], dtype=int),
                   bare_y=np.array([s.label for s in bare], dtype=int) if args.bare_classifier else None,
+                  pooled_swaps=args.pooled_swaps,
                   data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
@@ -642,12 +654,13 @@ def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int,
 
 
 def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float, K: int, data_summary: dict,
-           bare_folds: np.ndarray | None = None, bare_y: np.ndarray | None = None) -> int:
+           bare_folds: np.ndarray | None = None, bare_y: np.ndarray | None = None, pooled_swaps: bool = False) -> int:
     """Fit each member's page classifier, choose the threshold on the members' mean out-of-fold scores (and,
     given bare pages of real articles, in `bare_folds`, the bare-page threshold on theirs), report on the
     test fold, gate, promote. Given the bare pages' labels `bare_y` (`--bare-classifier`: spun ones among
     them), each member also gets a classifier fitted on the bare pages alone, whose out-of-fold scores set
-    the bare-page threshold."""
+    the bare-page threshold. `pooled_swaps`: the members' features were computed from their mean swap
+    probability (`featurise`), and the artifact says so, so that the service computes them the same way."""
     if getattr(args, "save_features", None) is not None:
         save_features(args.save_features, samples, members[0].X, y, folds, [m.X for m in members[1:]])
     test = folds == K - 1
@@ -671,7 +684,7 @@ def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float
     print(f"[train] {len(members)} page classifier(s) fitted ({time.time() - t0:.0f}s)", flush=True)
     bundle = {"format": FORMAT_VERSION, "pipeline": fitted[0][1], "threshold": 0.5,
               "feature_names": list(FEATURE_NAMES), "tables": tables_all, "token_model": members[0].token_model,
-              "token_features": list(TOKEN_FEATURES)}
+              "token_features": list(TOKEN_FEATURES), "pooled_swaps": bool(pooled_swaps)}
     if len(members) > 1:
         bundle["members"] = [{"token_model": m.token_model, "pipeline": f[1], "seed": m.seed}
                              for m, f in zip(members, fitted)]

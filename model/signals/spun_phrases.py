@@ -416,11 +416,14 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
 
 
 def compute_members(text: str, tables: ReferenceTables | None, *, english: bool = True, token_models=(),
-                    analysed: tuple[str, Tokens] | None = None) -> tuple[list[dict[str, float]], Signal]:
+                    analysed: tuple[str, Tokens] | None = None,
+                    pooled: bool = False) -> tuple[list[dict[str, float]], Signal]:
     """`compute` for an ensemble's swap models: one feature dict per model in `token_models` (one with the
     swap features NaN when there is none), the text's analysis and token matrix computed once. The evidence
     is the models' mean swap probability, and the signal fires on its own when the mean of their
-    `swap_llr_0p3_per100` reaches the mean of their cuts (`llr_fire_of`)."""
+    `swap_llr_0p3_per100` reaches the mean of their cuts (`llr_fire_of`). `pooled` (an artifact trained
+    with `train --pooled-swaps`): every dict holds the swap features of that mean probability, at the
+    models' mean prior, instead of each model's own (`model.artifact.pooled_swaps_of`)."""
     nan = float("nan")
     models = tuple(token_models)
     feats = {k: nan for k in FEATURES}
@@ -482,8 +485,12 @@ def compute_members(text: str, tables: ReferenceTables | None, *, english: bool 
         "broken_idioms_per1k": len(idioms) * 1000.0 / n,
     })
 
-    member_feats = [dict(feats, **_swap_features(p, tok, prior_of(m), sent, n_sent))
-                    for p, m in zip(probs, models)] or [feats]
+    if pooled and probs:
+        shared = _swap_features(prob, tok, float(np.mean([prior_of(m) for m in models])), sent, n_sent)
+        member_feats = [dict(feats, **shared) for _ in models]
+    else:
+        member_feats = [dict(feats, **_swap_features(p, tok, prior_of(m), sent, n_sent))
+                        for p, m in zip(probs, models)] or [feats]
     rank = prob if prob is not None else scores
     floor = SWAP_EVIDENCE_PROB if prob is not None else STRONG
     evidence: list[Evidence] = []
