@@ -152,7 +152,9 @@ BARE_SPINS = 1                 # spins of each text alone in a bare page the bar
 POOLED_SWAPS = False           # every member's page classifier reads the swap features of the members' mean swap
                                # probability (one token-level estimate from three swap models, whose errors
                                # partly cancel before the features' thresholds and log-likelihood sums) rather than
-                               # its own swap model's
+                               # its own swap model's. Off: 170817 / 170817-2 (seeds 7 / 8, session 31) against 143417 /
+                               # 143432, above the common cut in place 54 / 2 behind (p 4e-14), plain pages 74 / 9
+                               # behind (p 8e-14), most on the held-out "seed" swaps
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
