@@ -136,10 +136,10 @@ def test_bare_pages_given_to_training_set_the_bare_threshold_its_card_and_report
 
     finish = T.finish
 
-    def finish_with_bare_hams(args, samples, members, y, folds, tables, t0, K, data_summary):
+    def finish_with_bare_hams(args, samples, members, y, folds, tables, t0, K, data_summary, **options):
         hams = y == 0           # the hams' own features stand in for bare pages of real articles
         return finish(args, samples, [m._replace(bare_X=m.X[hams]) for m in members], y, folds, tables, t0, K,
-                      data_summary, bare_folds=folds[hams])
+                      data_summary, bare_folds=folds[hams], **options)
 
     monkeypatch.setattr(T, "finish", finish_with_bare_hams)
     data = _operator_folder(tmp_path / "data", swap=False)
