@@ -8,7 +8,8 @@ fitting uses for early stopping) and the values of inner nodes (read, with the c
 values, features, raw thresholds, missing-value sides, children, leaf and categorical flags, and our
 compiled walker (`model.forest`) also the depth. Zeroed, the statistics compress to nothing: session 29's
 bare-classifier model (124321), trained again so, went from 26.2 MB to 21.2 MB (143417; docs/measurements.md,
-"Session 30") with every score unchanged. A stripped model cannot give recursion partial dependence; nothing in unspun asks for it.
+"Session 30") with every score unchanged. A stripped model cannot give recursion partial dependence; nothing
+in unspun asks for it.
 """
 from __future__ import annotations
 

@@ -466,11 +466,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--bare-features", choices=sorted(BARE_FEATURE_SETS), default=BARE_FEATURES,
                     help="the columns the bare-page classifiers read: all, or only the evidence of spinning "
                          "(BARE_FEATURES)")
+    ap.add_argument("--bare-spins", type=int, default=BARE_SPINS,
+                    help="spins of each text alone in a bare page the bare-page classifiers learn from (BARE_SPINS)")
     ap.add_argument("--pooled-swaps", action=argparse.BooleanOptionalAction, default=POOLED_SWAPS,
                     help="give every member's page classifier the swap features of the members' mean swap "
                          "probability instead of its own swap model's (POOLED_SWAPS)")
-    ap.add_argument("--bare-spins", type=int, default=BARE_SPINS,
-                    help="spins of each text alone in a bare page the bare-page classifiers learn from (BARE_SPINS)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
                     help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
     ap.add_argument("--token-dictionary-weight", type=parse_dictionary_weight, action="append", default=[],
