@@ -40,14 +40,25 @@ def members_of(bundle: dict[str, Any]) -> list[tuple[Any, Any]]:
     return [(m.get("token_model"), m["pipeline"]) for m in members]
 
 
+def _flag_of(bundle: dict[str, Any], name: str) -> bool:
+    """The bundle's bool flag `name`, False when absent (artifacts from before it); `ArtifactError` when it
+    is not a bool."""
+    flag = bundle.get(name, False)
+    if not isinstance(flag, bool):
+        raise ArtifactError(f"model artifact's {name} flag is malformed")
+    return flag
+
+
 def pooled_swaps_of(bundle: dict[str, Any]) -> bool:
     """Whether the bundle's page classifiers read the swap features of their members' mean swap probability
-    ("pooled_swaps", `train --pooled-swaps`) rather than each member's own swap model's. Raises
-    `ArtifactError` when the flag is not a bool."""
-    pooled = bundle.get("pooled_swaps", False)
-    if not isinstance(pooled, bool):
-        raise ArtifactError("model artifact's pooled_swaps flag is malformed")
-    return pooled
+    ("pooled_swaps", `train --pooled-swaps`) rather than each member's own swap model's."""
+    return _flag_of(bundle, "pooled_swaps")
+
+
+def read_comments_of(bundle: dict[str, Any]) -> bool:
+    """Whether the bundle's classifiers were trained with the spun-phrase pass reading the page's comment
+    sections after its main text ("read_comments", `train --read-comments`; `model.features.spun_text_of`)."""
+    return _flag_of(bundle, "read_comments")
 
 
 def bare_classifiers_of(bundle: dict[str, Any]) -> list[Any] | None:

@@ -22,7 +22,9 @@ scores bare pages against `threshold`. The verdict's `threshold` is the one appl
 has, per member, a page classifier fitted on bare pages only (`model.artifact.bare_classifiers_of`), which
 then scores the pages judged bare (reason `bare_article_classifier`); the page classifiers score the rest.
 An artifact trained with `--pooled-swaps` (`model.artifact.pooled_swaps_of`) gives every member's classifier
-the swap features of the members' mean swap probability instead of its own swap model's.
+the swap features of the members' mean swap probability instead of its own swap model's. One trained with
+`--read-comments` (`model.artifact.read_comments_of`) has the spun-phrase pass read the page's comment
+sections after its main text (reason `comments_read`).
 
 `score` never raises for odd input: bytes of any encoding, broken markup, binary garbage all get a
 verdict; only an empty document raises `InputError("empty_document", ...)`.
@@ -35,7 +37,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from model.artifact import bare_classifiers_of, load_artifact, members_of, pooled_swaps_of
+from model.artifact import bare_classifiers_of, load_artifact, members_of, pooled_swaps_of, read_comments_of
 from model.errors import ArtifactError, InputError
 from model.signals import FEATURE_NAMES
 from model.signals.spun_phrases import TOKEN_FEATURES
@@ -64,6 +66,7 @@ class Detector:
         if self.bare_classifiers is not None and len(self.bare_classifiers) != len(members):
             raise ValueError(f"{len(self.bare_classifiers)} bare-page classifiers for {len(members)} members")
         self.pooled_swaps = pooled_swaps_of(bundle)
+        self.read_comments = read_comments_of(bundle)
         if len({token_model is None for token_model in self.token_models}) > 1:
             raise ArtifactError("model artifact's members are malformed: some have a swap model and some not")
         self._threads: ThreadpoolController | None = None
@@ -119,7 +122,8 @@ class Detector:
         """Decode, parse and compute every signal (no classifier)."""
         models = [] if self.token_models[0] is None else self.token_models
         return analyse_page(page, url=url, content_type=content_type, tables=self.bundle["tables"],
-                            token_models=models, pooled_swaps=self.pooled_swaps)
+                            token_models=models, pooled_swaps=self.pooled_swaps,
+                            with_comments=self.read_comments)
 
     def score(self, page: bytes | str, *, url: str | None = None, content_type: str | None = None,
               threshold: float | None = None) -> Verdict:

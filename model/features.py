@@ -35,11 +35,23 @@ class PageAnalysis:
         return self.vectors[0]
 
 
+def spun_text_of(main: str, comments: str, with_comments: bool) -> str:
+    """The text the spun-phrase pass reads: the main text, and with `with_comments` the page's comment
+    sections after it (`Page.comment_text`), within MAX_MAIN_CHARS. Evidence offsets count in this text, so
+    a span past the main text's length lies in the comments."""
+    if not with_comments or not comments or len(main) + 1 >= MAX_MAIN_CHARS:
+        return main
+    return f"{main}\n{comments}"[:MAX_MAIN_CHARS]
+
+
 def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str | None = None,
-                 tables=None, token_model=None, token_models=None, pooled_swaps: bool = False) -> PageAnalysis:
+                 tables=None, token_model=None, token_models=None, pooled_swaps: bool = False,
+                 with_comments: bool = False) -> PageAnalysis:
     """Decode, parse, and compute all signals of a page: one feature vector per swap model in
     `token_models` (or for `token_model` alone); the other signals are computed once. `pooled_swaps`: the
-    vectors' swap features are those of the models' mean swap probability (`spun_phrases.compute_members`)."""
+    vectors' swap features are those of the models' mean swap probability (`spun_phrases.compute_members`).
+    `with_comments`: the spun-phrase and metadata passes read the page's comment sections after its main
+    text (`spun_text_of`; the reason "comments_read" says when they did)."""
     text, encoding = decode_html(page, content_type)
     parsed = parse_page(text, url)
     main = parsed.main_text[:MAX_MAIN_CHARS]
@@ -50,8 +62,11 @@ def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str
         reasons.append("not_english" if language != "und" else "language_undetermined")
     feats: dict[str, float] = {}
     models = tuple(token_models) if token_models is not None else (() if token_model is None else (token_model,))
-    analysed = spun_phrases.analysed_text(main)
-    member_feats, sp_s = spun_phrases.compute_members(main, tables, english=is_english, token_models=models,
+    spun_text = spun_text_of(main, parsed.comment_text, with_comments)
+    if spun_text != main:
+        reasons.append("comments_read")
+    analysed = spun_phrases.analysed_text(spun_text)
+    member_feats, sp_s = spun_phrases.compute_members(spun_text, tables, english=is_english, token_models=models,
                                                       analysed=analysed, pooled=pooled_swaps)
     mm_f, mm_s = metadata_mismatch.compute(parsed, *analysed, tables, english=is_english)
     tl_f, tl_s = trailing_links.compute(parsed)

@@ -59,11 +59,11 @@ def train_operator(args) -> int:
           f"{len(set(s.group for s in samples))} groups; counts {dict(data.counts)}", flush=True)
     tables = base.bundle["tables"]
     Xs = featurise(samples, {k: (tables, base.token_models) for k in range(K)}, args.workers,
-                   pooled_swaps=base.pooled_swaps)
+                   pooled_swaps=base.pooled_swaps, read_comments=base.read_comments)
     members = [Member(X, token_model, args.seed + m * MEMBER_SEED_STEP)
                for m, (X, token_model) in enumerate(zip(Xs, base.token_models))]
     summary = {"source": str(args.data), "pages": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                "data_sha256": dataset_sha256(data.items), "counts": dict(data.counts),
                "reference_tables_from": base.version}
     return finish(args, samples, members, y, folds, tables, t0, K, data_summary=summary,
-                  pooled_swaps=base.pooled_swaps)
+                  pooled_swaps=base.pooled_swaps, read_comments=base.read_comments)

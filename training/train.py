@@ -155,6 +155,11 @@ POOLED_SWAPS = False           # every member's page classifier reads the swap f
                                # its own swap model's. Off: 170817 / 170817-2 (seeds 7 / 8, session 31) against 143417 /
                                # 143432, above the common cut in place 54 / 2 behind (p 4e-14), plain pages 74 / 9
                                # behind (p 8e-14), most on the held-out "seed" swaps
+READ_COMMENTS = False          # the spun-phrase pass reads the page's comment sections after its main text
+                               # (`model.features.spun_text_of`): extraction benchmarks count comments as main
+                               # text, so a page spun in place by its benchmark text has spun comments, which the
+                               # main text alone does not show (6% of the held-out fold's gold main-text words;
+                               # its English pages: 84% of their words in the main text, 87% with comments)
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
@@ -165,18 +170,21 @@ def _features(args: tuple[Any, bytes, str]) -> np.ndarray:
     tables, token_models = _WORKER["by_fold"][key]
     models = [m for m in token_models if m is not None]
     return np.stack(analyse_page(html, url=url or None, tables=tables, token_models=models,
-                                 pooled_swaps=_WORKER["pooled_swaps"]).vectors)
+                                 pooled_swaps=_WORKER["pooled_swaps"],
+                                 with_comments=_WORKER["read_comments"]).vectors)
 
 
 def featurise(samples, by_fold: dict, workers: int, keys: list | None = None,
-              pooled_swaps: bool = False) -> list[np.ndarray]:
+              pooled_swaps: bool = False, read_comments: bool = False) -> list[np.ndarray]:
     """One feature matrix per member, each sample with its own fold's tables and the members' swap models
     for that fold (`by_fold[k]` = (tables, [swap model of each member])): a page is decoded, parsed and
     analysed once for every member (`analyse_page`), in `workers` forked processes (fork shares the models).
     `keys` (one per sample, default its fold) picks each sample's entry of `by_fold`. `pooled_swaps`: the
-    swap features of the members' mean swap probability in every matrix (`--pooled-swaps`)."""
+    swap features of the members' mean swap probability in every matrix (`--pooled-swaps`). `read_comments`:
+    the spun-phrase pass reads the pages' comment sections too (`--read-comments`)."""
     _WORKER["by_fold"] = by_fold
     _WORKER["pooled_swaps"] = pooled_swaps
+    _WORKER["read_comments"] = read_comments
     n_members = max((len(models) for _, models in by_fold.values()), default=1)
     keys = [s.fold for s in samples] if keys is None else keys
     jobs = [(key, s.html, s.url) for key, s in zip(keys, samples)]
@@ -471,6 +479,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--pooled-swaps", action=argparse.BooleanOptionalAction, default=POOLED_SWAPS,
                     help="give every member's page classifier the swap features of the members' mean swap "
                          "probability instead of its own swap model's (POOLED_SWAPS)")
+    ap.add_argument("--read-comments", action=argparse.BooleanOptionalAction, default=READ_COMMENTS,
+                    help="let the spun-phrase pass read the pages' comment sections after their main text "
+                         "(READ_COMMENTS)")
     ap.add_argument("--synonym-min-zipf", type=float, default=SYNONYM_MIN_ZIPF,
                     help="training spinners offer only synonyms at least this common (wordfreq Zipf; 0: all)")
     ap.add_argument("--token-dictionary-weight", type=parse_dictionary_weight, action="append", default=[],
@@ -559,9 +570,9 @@ def train_default(args) -> int:
     def keys_of(pages: list) -> list:   # each page's cross-fitting swap models (`model_key_of`)
         return [model_key_of(s, K, args.unseen_dictionaries, args.unseen_share) for s in pages]
 
-    Xs = featurise(samples, by_key, args.workers, keys_of(samples), args.pooled_swaps)
+    Xs = featurise(samples, by_key, args.workers, keys_of(samples), args.pooled_swaps, args.read_comments)
     print(f"[train] features computed ({time.time() - t0:.0f}s)", flush=True)
-    bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare), args.pooled_swaps)
+    bare_Xs = featurise(bare, by_key, args.workers, keys_of(bare), args.pooled_swaps, args.read_comments)
     print(f"[train] {len(bare)} bare pages featurised ({time.time() - t0:.0f}s)", flush=True)
     members = []
     for X, bare_X, (_, token_all, _), seed in zip(Xs, bare_Xs, by_member, seeds):
@@ -572,7 +583,7 @@ def train_default(args) -> int:
     return finish(args, samples, members, y, folds, tables_all, t0, K,
                   bare_folds=np.array([s.fold for s in bare], dtype=int),
                   bare_y=np.array([s.label for s in bare], dtype=int) if args.bare_classifier else None,
-                  pooled_swaps=args.pooled_swaps,
+                  pooled_swaps=args.pooled_swaps, read_comments=args.read_comments,
                   data_summary={"source": "../shared corpus + BBC", "pages": len(pages), "source_texts": len(docs),
                                 "samples": len(samples), "spam": int(y.sum()), "ham": int((1 - y).sum()),
                                 "data_sha256": hashlib.sha256(b"".join(hashlib.sha256(s.html).digest()
@@ -656,13 +667,15 @@ def fit_page_classifier(X: np.ndarray, y: np.ndarray, folds: np.ndarray, K: int,
 
 
 def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float, K: int, data_summary: dict,
-           bare_folds: np.ndarray | None = None, bare_y: np.ndarray | None = None, pooled_swaps: bool = False) -> int:
+           bare_folds: np.ndarray | None = None, bare_y: np.ndarray | None = None, pooled_swaps: bool = False,
+           read_comments: bool = False) -> int:
     """Fit each member's page classifier, choose the threshold on the members' mean out-of-fold scores (and,
     given bare pages of real articles, in `bare_folds`, the bare-page threshold on theirs), report on the
     test fold, gate, promote. Given the bare pages' labels `bare_y` (`--bare-classifier`: spun ones among
     them), each member also gets a classifier fitted on the bare pages alone, whose out-of-fold scores set
     the bare-page threshold. `pooled_swaps`: the members' features were computed from their mean swap
-    probability (`featurise`), and the artifact says so, so that the service computes them the same way."""
+    probability (`featurise`), and the artifact says so, so that the service computes them the same way;
+    `read_comments` likewise for the spun-phrase pass reading the pages' comment sections."""
     if getattr(args, "save_features", None) is not None:
         save_features(args.save_features, samples, members[0].X, y, folds, [m.X for m in members[1:]])
     test = folds == K - 1
@@ -686,7 +699,8 @@ def finish(args, samples, members: list[Member], y, folds, tables_all, t0: float
     print(f"[train] {len(members)} page classifier(s) fitted ({time.time() - t0:.0f}s)", flush=True)
     bundle = {"format": FORMAT_VERSION, "pipeline": fitted[0][1], "threshold": 0.5,
               "feature_names": list(FEATURE_NAMES), "tables": tables_all, "token_model": members[0].token_model,
-              "token_features": list(TOKEN_FEATURES), "pooled_swaps": bool(pooled_swaps)}
+              "token_features": list(TOKEN_FEATURES), "pooled_swaps": bool(pooled_swaps),
+              "read_comments": bool(read_comments)}
     if len(members) > 1:
         bundle["members"] = [{"token_model": m.token_model, "pipeline": f[1], "seed": m.seed}
                              for m, f in zip(members, fitted)]
