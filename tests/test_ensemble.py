@@ -193,6 +193,9 @@ def test_finish_chooses_the_threshold_on_the_members_mean_out_of_fold_scores(mon
     assert seen["bundle"]["pooled_swaps"] is False
     assert T.finish(argparse.Namespace(), samples, members, y, folds, None, 0.0, K, {}, pooled_swaps=True) == 0
     assert seen["bundle"]["pooled_swaps"] is True             # the service must pool as training did
+    assert seen["bundle"]["read_comments"] is False
+    assert T.finish(argparse.Namespace(), samples, members, y, folds, None, 0.0, K, {}, read_comments=True) == 0
+    assert seen["bundle"]["read_comments"] is True            # the service must read comments as training did
 
 
 def test_training_features_pooled_are_the_mean_swap_models_features(detector):
@@ -337,3 +340,50 @@ def test_fitting_on_bare_pages_adds_the_training_folds_and_scores_the_test_folds
     assert {(s.kind, s.fold) for s in fitted[K:]} == {(k, f) for k in ("ham_bare", "bare_spun") for f in range(K - 1)}
     assert scored == [hams[K - 1]]          # near miss: the test fold's bare ham is scored, its bare spam left out
     assert T.parse_args(["--fit-bare"]).fit_bare and not T.parse_args(["--no-fit-bare"]).fit_bare
+
+
+ARTICLE = ("<p>The council approved the new budget for the harbour district after a long debate about "
+           "ferry fares, road repairs and the cost of the winter lighting scheme.</p>") * 6
+COMMENTED = ("<html><body><div>" + ARTICLE + '</div><div id="comments"><p>I heard the scheme will cost three,000 '
+             "pounds a year, which is far too much for a town of this size.</p></div></body></html>")
+
+
+def _spans(analysis) -> list:  # noqa: ANN001 (PageAnalysis)
+    return [e for s in analysis.signals if s.name == "spun_phrases" for e in s.evidence if e.text == "three,000"]
+
+
+def test_a_model_trained_reading_comments_reads_them_after_the_main_text(detector):
+    from model.features import spun_text_of
+    from model.page import parse_page
+
+    reading = Detector.from_bundle({**detector.bundle, "read_comments": True}, {}, "0" * 64)
+    analysis = reading.analyse(COMMENTED)
+    assert reading.read_comments is True and "comments_read" in analysis.reasons
+    spans = _spans(analysis)
+    assert spans and spans[0].start > len(analysis.main_text)     # the half-spelled number, in the comment
+    text = spun_text_of(analysis.main_text, parse_page(COMMENTED).comment_text, True)
+    assert text[spans[0].start:spans[0].end] == "three,000"       # offsets count in the main text + comments
+    # near miss: the bundled model (no flag) reads the main text alone
+    plain = detector.analyse(COMMENTED)
+    assert "comments_read" not in plain.reasons and not _spans(plain)
+
+
+def test_a_malformed_read_comments_flag_is_refused(detector):
+    with pytest.raises(ArtifactError, match="read_comments flag is malformed"):
+        Detector.from_bundle({**detector.bundle, "read_comments": 1}, {}, "0")
+    assert Detector.from_bundle(detector.bundle, {}, "0").read_comments is False   # near miss: absent is off
+
+
+def test_training_features_read_comments_when_asked(detector):
+    from types import SimpleNamespace
+
+    from training.train import featurise
+
+    pages = [SimpleNamespace(html=COMMENTED.encode(), url="", fold=0)]
+    by_fold = {0: (detector.bundle["tables"], [_ConstantSwaps(0.2)])}
+    reading = featurise(pages, by_fold, workers=1, read_comments=True)[0]
+    expected = analyse_page(COMMENTED, tables=detector.bundle["tables"], token_models=(_ConstantSwaps(0.2),),
+                            with_comments=True).vector
+    assert np.array_equal(reading[0], expected, equal_nan=True)
+    main_only = featurise(pages, by_fold, workers=1)[0]            # near miss: the main text alone
+    assert not np.array_equal(reading[0], main_only[0], equal_nan=True)

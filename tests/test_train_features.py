@@ -182,12 +182,13 @@ def test_the_card_records_the_options_that_shaped_the_model():
     import json
 
     from training.evaluation import TRAINING_OPTIONS, training_options
-    from training.train import (POOLED_SWAPS, TOKEN_DICTIONARY_WEIGHTS, TOKEN_SPINS_PER_TEXT, TOKEN_TEXTS_PER_FOLD,
+    from training.train import (POOLED_SWAPS, READ_COMMENTS, TOKEN_DICTIONARY_WEIGHTS, TOKEN_SPINS_PER_TEXT, TOKEN_TEXTS_PER_FOLD,
                                 parse_args)
 
     options = training_options(parse_args(["--members", "2", "--token-texts-per-fold", "1500",
                                            "--token-spins-per-text", "3", "--synonym-min-zipf", "2.5",
-                                           "--token-dictionary-weight", "moby=3", "--pooled-swaps"]))
+                                           "--token-dictionary-weight", "moby=3", "--pooled-swaps",
+                                           "--read-comments"]))
     assert tuple(options) == TRAINING_OPTIONS
     assert (options["members"], options["token_texts_per_fold"], options["synonym_min_zipf"]) == (2, 1500, 2.5)
     assert options["token_spins_per_text"] == 3
@@ -197,6 +198,7 @@ def test_the_card_records_the_options_that_shaped_the_model():
     assert defaults["token_texts_per_fold"] == TOKEN_TEXTS_PER_FOLD and defaults["members"] != 2   # near miss
     assert defaults["token_spins_per_text"] == TOKEN_SPINS_PER_TEXT != 3
     assert options["pooled_swaps"] is True and defaults["pooled_swaps"] is POOLED_SWAPS is False
+    assert options["read_comments"] is True and defaults["read_comments"] is READ_COMMENTS is False
 
 
 def test_an_operator_card_records_only_the_options_operator_training_reads():

@@ -96,6 +96,7 @@ def test_operator_training_promotes_then_gate_refuses_swapped_labels(tmp_path, m
     assert card["ensemble"]["members"] == len(trained.classifiers) == len(base.classifiers)
     assert [joblib.hash(m) for m in trained.token_models] == [joblib.hash(m) for m in base.token_models]
     assert trained.pooled_swaps == base.pooled_swaps      # featurised as the base model's members are
+    assert trained.read_comments == base.read_comments
     before = {n: _sha(model_dir / n) for n in ("unspun.joblib", "model_card.json")}
 
     swapped = _operator_folder(tmp_path / "swapped", swap=True)
