@@ -159,7 +159,10 @@ READ_COMMENTS = False          # the spun-phrase pass reads the page's comment s
                                # (`model.features.spun_text_of`): extraction benchmarks count comments as main
                                # text, so a page spun in place by its benchmark text has spun comments, which the
                                # main text alone does not show (6% of the held-out fold's gold main-text words;
-                               # its English pages: 84% of their words in the main text, 87% with comments)
+                               # its English pages: 84% of their words in the main text, 87% with comments).
+                               # Off: 201421 / 201425 (seeds 7 / 8, session 32) against 143417 / 143432, in place
+                               # level above the common cut (13 / 16, p 0.71), plain pages level (1 / 3): most
+                               # benchmarks' gold texts leave comments out, so few in-place pages change
 MEMBER_SEED_STEP = 1000        # member m's seed is --seed + m * MEMBER_SEED_STEP (member 0's is --seed itself)
 
 _WORKER: dict = {}
