@@ -81,9 +81,9 @@ class Page:
     main_first: int = 0               # index of the first main block
     main_last: int = -1               # index of the last main block
     # the blocks that are boilerplate only because they sit in a comment section (`_in_comments_only`), outside
-    # the main text: what readers wrote under the article. Extraction benchmarks count comments as main text
-    # (6% of the held-out fold's gold main-text words), so a page spun in place by its benchmark text has
-    # spun comments; the spun-phrase pass may read them after the main text (`analyse_page(with_comments=)`)
+    # the main text: what readers wrote under the article. Some extraction benchmarks' gold texts count comments
+    # (6% of the held-out fold's gold main-text words), so such a page spun in place by its gold text has spun
+    # comments; the spun-phrase pass may read them after the main text (`analyse_page(with_comments=)`)
     comment_text: str = ""
     reasons: list[str] = field(default_factory=list)
     roots: list["BoilerRoot"] = field(default_factory=list)   # elements that made blocks boilerplate

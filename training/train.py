@@ -156,8 +156,8 @@ POOLED_SWAPS = False           # every member's page classifier reads the swap f
                                # 143432, above the common cut in place 54 / 2 behind (p 4e-14), plain pages 74 / 9
                                # behind (p 8e-14), most on the held-out "seed" swaps
 READ_COMMENTS = False          # the spun-phrase pass reads the page's comment sections after its main text
-                               # (`model.features.spun_text_of`): extraction benchmarks count comments as main
-                               # text, so a page spun in place by its benchmark text has spun comments, which the
+                               # (`model.features.spun_text_of`): some extraction benchmarks count comments as
+                               # main text, so such a page spun in place by its gold text has spun comments, which the
                                # main text alone does not show (6% of the held-out fold's gold main-text words;
                                # its English pages: 84% of their words in the main text, 87% with comments).
                                # Off: 201421 / 201425 (seeds 7 / 8, session 32) against 143417 / 143432, in place
