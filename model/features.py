@@ -9,7 +9,7 @@ import numpy as np
 
 from model.decode import decode_html
 from model.lang import detect_language
-from model.page import is_bare_article, parse_page
+from model.page import comment_text, is_bare_article, parse_page
 from model.signals import (FEATURE_NAMES, content_stats, copyright_residue, metadata_mismatch, spun_phrases,
                            trailing_links)
 from model.verdict import Signal
@@ -37,7 +37,7 @@ class PageAnalysis:
 
 def spun_text_of(main: str, comments: str, with_comments: bool) -> str:
     """The text the spun-phrase pass reads: the main text, and with `with_comments` the page's comment
-    sections after it (`Page.comment_text`), within MAX_MAIN_CHARS. Evidence offsets count in this text, so
+    sections after it (`model.page.comment_text`), within MAX_MAIN_CHARS. Evidence offsets count in this text, so
     a span past the main text's length lies in the comments."""
     if not with_comments or not comments or len(main) + 1 >= MAX_MAIN_CHARS:
         return main
@@ -62,7 +62,7 @@ def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str
         reasons.append("not_english" if language != "und" else "language_undetermined")
     feats: dict[str, float] = {}
     models = tuple(token_models) if token_models is not None else (() if token_model is None else (token_model,))
-    spun_text = spun_text_of(main, parsed.comment_text, with_comments)
+    spun_text = spun_text_of(main, comment_text(parsed) if with_comments else "", with_comments)
     if spun_text != main:
         reasons.append("comments_read")
     analysed = spun_phrases.analysed_text(spun_text)

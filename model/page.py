@@ -80,11 +80,6 @@ class Page:
     plain_text: bool = False
     main_first: int = 0               # index of the first main block
     main_last: int = -1               # index of the last main block
-    # the blocks that are boilerplate only because they sit in a comment section (`_in_comments_only`), outside
-    # the main text: what readers wrote under the article. Some extraction benchmarks' gold texts count comments
-    # (6% of the held-out fold's gold main-text words), so such a page spun in place by its gold text has spun
-    # comments; the spun-phrase pass may read them after the main text (`analyse_page(with_comments=)`)
-    comment_text: str = ""
     reasons: list[str] = field(default_factory=list)
     roots: list["BoilerRoot"] = field(default_factory=list)   # elements that made blocks boilerplate
     # (source, text) of the page's own descriptions of its article: <title>, meta description and social
@@ -551,7 +546,7 @@ def _walk(root) -> tuple[list[Block], list[BoilerRoot], int, int, bool]:
 
 WRAPPER_SHARE = 0.5     # boilerplate names holding this share of a page's content name a wrapper
 COMMENTS_FALLBACK_WORDS = 150   # a main text shorter than this takes in the page's comment sections
-COMMENT_MIN_WORDS = 3           # a comment-section block kept in `Page.comment_text` ("Great recipe, thanks!"),
+COMMENT_MIN_WORDS = 3           # a comment-section block kept in `comment_text` ("Great recipe, thanks!"),
                                 # not a "Reply" or "Log in" line
 
 
@@ -653,8 +648,16 @@ def _select_main(page: Page) -> None:
         blocks[i].main = True
     page.main_first, page.main_last = ordered[0], ordered[-1]
     page.main_text = "\n".join(blocks[i].text for i in ordered)
-    page.comment_text = "\n".join(
-        b.text for b in blocks
+
+
+def comment_text(page: Page) -> str:
+    """The blocks that are boilerplate only because they sit in a comment section (`_in_comments_only`), outside
+    the main text: what readers wrote under the article. Some extraction benchmarks' gold texts count comments
+    (6% of the held-out fold's gold main-text words), so such a page spun in place by its gold text has spun
+    comments; the spun-phrase pass may read them after the main text (`analyse_page(with_comments=)`). Computed
+    only when asked, not for every parsed page."""
+    return "\n".join(
+        b.text for b in page.blocks
         if not b.main and b.boiler and b.words >= COMMENT_MIN_WORDS and b.link_density <= MAIN_MAX_LINK_DENSITY
         and _in_comments_only(page, b))
 

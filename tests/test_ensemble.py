@@ -354,14 +354,14 @@ def _spans(analysis) -> list:  # noqa: ANN001 (PageAnalysis)
 
 def test_a_model_trained_reading_comments_reads_them_after_the_main_text(detector):
     from model.features import spun_text_of
-    from model.page import parse_page
+    from model.page import comment_text, parse_page
 
     reading = Detector.from_bundle({**detector.bundle, "read_comments": True}, {}, "0" * 64)
     analysis = reading.analyse(COMMENTED)
     assert reading.read_comments is True and "comments_read" in analysis.reasons
     spans = _spans(analysis)
     assert spans and spans[0].start > len(analysis.main_text)     # the half-spelled number, in the comment
-    text = spun_text_of(analysis.main_text, parse_page(COMMENTED).comment_text, True)
+    text = spun_text_of(analysis.main_text, comment_text(parse_page(COMMENTED)), True)
     assert text[spans[0].start:spans[0].end] == "three,000"       # offsets count in the main text + comments
     # near miss: the bundled model (no flag) reads the main text alone
     plain = detector.analyse(COMMENTED)

@@ -1,6 +1,6 @@
 import pytest
 
-from model.page import COMMENTS_FALLBACK_WORDS, parse_page
+from model.page import COMMENTS_FALLBACK_WORDS, comment_text, parse_page
 
 
 def test_main_text_excludes_navigation_and_footer(fixture_bytes):
@@ -234,10 +234,10 @@ def test_a_short_main_text_does_not_take_in_other_boilerplate():  # near miss: a
 def test_a_comment_section_beside_an_article_is_kept_as_comment_text():
     page = parse_page("<body><div>" + _PARAGRAPH * 6 + '</div><div id="comments">' + _COMMENT * 2
                       + "<p>Reply</p><p>Great idea, thanks!</p></div></body>")
-    assert page.comment_text.count("I was at the meeting") == 2
-    assert "Great idea, thanks!" in page.comment_text     # a short comment of COMMENT_MIN_WORDS words
-    assert "Reply" not in page.comment_text                # a one-word control line is not
-    assert "ferry fares, road repairs" not in page.comment_text   # the article stays the main text alone
+    assert comment_text(page).count("I was at the meeting") == 2
+    assert "Great idea, thanks!" in comment_text(page)     # a short comment of COMMENT_MIN_WORDS words
+    assert "Reply" not in comment_text(page)                # a one-word control line is not
+    assert "ferry fares, road repairs" not in comment_text(page)   # the article stays the main text alone
     assert "I was at the meeting" not in page.main_text
 
 
@@ -246,12 +246,12 @@ def test_other_boilerplate_is_not_comment_text():  # near miss: a sidebar and a 
                       "newsletter for more council and harbour stories from our town</p></div>"
                       '<div id="comments"><nav><p>' + "Older comments and newer comments from readers " * 3 +
                       "</p></nav></div></body>")
-    assert page.comment_text == ""
+    assert comment_text(page) == ""
 
 
 def test_comments_taken_into_a_short_main_text_are_not_comment_text_again():
     page = parse_page("<body><div>" + _PARAGRAPH + '</div><div id="comments">' + _COMMENT * 8 + "</div></body>")
-    assert "comments_as_main_text" in page.reasons and page.comment_text == ""
+    assert "comments_as_main_text" in page.reasons and comment_text(page) == ""
 
 
 _NOTICE = ("<p>We use cookies and similar technologies to give you the best experience on our site, to measure "

@@ -182,7 +182,8 @@ def test_the_card_records_the_options_that_shaped_the_model():
     import json
 
     from training.evaluation import TRAINING_OPTIONS, training_options
-    from training.train import (POOLED_SWAPS, READ_COMMENTS, TOKEN_DICTIONARY_WEIGHTS, TOKEN_SPINS_PER_TEXT, TOKEN_TEXTS_PER_FOLD,
+    from training.train import (POOLED_SWAPS, READ_COMMENTS, TOKEN_DICTIONARY_WEIGHTS, TOKEN_SPINS_PER_TEXT,
+                                TOKEN_TEXTS_PER_FOLD,
                                 parse_args)
 
     options = training_options(parse_args(["--members", "2", "--token-texts-per-fold", "1500",
