@@ -41,5 +41,33 @@ def test_gates_are_shut_on_ordinary_text():  # near misses of the footprints abo
     assert not P.BROKEN_IDIOMS.gate(TEXTS[5])
 
 
+NOTATION_TEXTS = [
+    "Sales rose three% and twenty-five % in 2012; $five million and \u00a3ten more.",   # percent, currency
+    "The vote closed at 1:fifteen PM, or nine:30 by the other clock; THREE% OF IT.",   # times, capitals
+    "He filed on Aug nine, 2012 and again on September twenty-seven, 2012.",          # dates
+    "Sales rose 3% and 25 % in 2012; $5 million, $ One, \u00a310; at 1:15 PM or 9:30.",  # digits: none
+    "Filed on Aug. 9, 2012, in May, 2012 and on the ninth; chapter one: the start; one-to-one: 2:1.",
+    "Two%" + " padding" * 20 + " ten%",                                                 # at both ends
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NOTATION_TEXTS)
+def test_anchored_pattern_finds_what_the_whole_text_scan_finds(text):
+    anchored = P.NUMBER_IN_NOTATION
+    assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in anchored.pattern.finditer(text)]
+
+
+def test_spelled_numbers_in_numeral_notation_are_found():
+    found = [P.NUMBER_IN_NOTATION.findall(t) for t in NOTATION_TEXTS[:3]]
+    assert found == [["three%", "twenty-five %", "$five", "\u00a3ten"], ["1:fifteen", "nine:30", "THREE%"],
+                     ["Aug nine, 2012", "September twenty-seven, 2012"]]
+
+
+def test_numbers_in_digits_or_spelled_outside_notation_are_not():  # near misses: digits, a name, prose
+    assert P.NUMBER_IN_NOTATION.findall(NOTATION_TEXTS[3]) == []
+    assert P.NUMBER_IN_NOTATION.findall(NOTATION_TEXTS[4]) == []
+
+
 def test_folded_maps_what_ignorecase_maps():
     assert P.folded("\u0130N A\u017f \u0131T \u212a") == "in as it k"

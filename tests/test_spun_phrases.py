@@ -81,6 +81,18 @@ def test_number_in_digits_or_in_words_is_not(tables):
     assert not [e for e in sig.evidence if e.detail == "half_spelled_number"]
 
 
+def test_spelled_number_in_numeral_notation_is_evidence(tables):
+    feats, sig = S.compute("Sales rose three% to $five million" + BODY + BODY, tables)
+    assert feats["half_spelled_numbers"] == 2 and sig.fired
+    assert [e.text for e in sig.evidence if e.detail == "half_spelled_number"] == ["three%", "$five"]
+
+
+def test_digits_in_numeral_notation_are_not(tables):
+    feats, sig = S.compute("Sales rose 3% to $5 million, three times over" + BODY + BODY, tables)
+    assert feats["half_spelled_numbers"] == 0
+    assert not [e for e in sig.evidence if e.detail == "half_spelled_number"]
+
+
 def test_broken_fixed_expression_is_evidence(tables):
     feats, sig = S.compute("The deal was near as properly" + BODY + BODY, tables)
     assert feats["broken_idioms_per1k"] > 0 and "broken_fixed_expression" in {e.detail for e in sig.evidence}

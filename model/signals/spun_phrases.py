@@ -18,7 +18,8 @@ topic of the text (`model/coherence.py`: a sense-blind synonym is often off-topi
 three-word contexts are attested, and would be with an original (`model/triples.py`).
 
 Dictionary-free footprints complement it: pairs of common words never seen together, half-spelled
-numbers ("three,000"), broken fixed expressions ("as properly"), and unusually rare word choice.
+numbers ("three,000", and spelled numbers in numeral notation: "three%", "$five", "1:fifteen", "Aug nine,
+2012"), broken fixed expressions ("as properly"), and unusually rare word choice.
 """
 from __future__ import annotations
 
@@ -464,7 +465,8 @@ def compute_members(text: str, tables: ReferenceTables | None, *, english: bool 
     evaluable_mid[:-1] = tok.joined[1:]
     double = unseen_left[:-1] & unseen_left[1:]     # token i unseen with both neighbours
 
-    half = list(P.HALF_SPELLED_NUMBER.finditer(text))
+    half = sorted([*P.HALF_SPELLED_NUMBER.finditer(text), *P.NUMBER_IN_NOTATION.finditer(text)],
+                  key=lambda m: m.start())
     compounds = P.SPELLED_COMPOUND.findall(text)
     idioms = list(P.BROKEN_IDIOMS.finditer(text))
     top = np.sort(scores)[-5:]
