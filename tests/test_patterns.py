@@ -1,5 +1,7 @@
-"""Gated patterns (model/patterns.py): the gate only skips work, it never changes what is found."""
+"""Gated and anchored patterns (model/patterns.py): the gate or the anchor only skips work, it never changes what is found."""
 from __future__ import annotations
+
+import random
 
 import pytest
 
@@ -56,6 +58,16 @@ NOTATION_TEXTS = [
 def test_anchored_pattern_finds_what_the_whole_text_scan_finds(text):
     anchored = P.NUMBER_IN_NOTATION
     assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in anchored.pattern.finditer(text)]
+
+
+def test_anchored_pattern_agrees_with_the_whole_text_scan_on_random_jumbles():
+    pieces = ["three", "Nine", "twenty", "-", "five", "%", " %", "$", "\u00a3", " ", ":", "1", "30", "Aug", "May",
+              ".", ", 2012", ",", "x", "\n"]
+    rng = random.Random(33)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        anchored = P.NUMBER_IN_NOTATION
+        assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in anchored.pattern.finditer(text)], text
 
 
 def test_spelled_numbers_in_numeral_notation_are_found():
