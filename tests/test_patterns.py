@@ -1,4 +1,5 @@
-"""Gated and anchored patterns (model/patterns.py): the gate or the anchor only skips work, it never changes what is found."""
+"""Gated and anchored patterns (model/patterns.py): the gate or the anchor only skips work, it never changes what
+is found."""
 from __future__ import annotations
 
 import random
