@@ -62,13 +62,24 @@ def test_anchored_pattern_finds_what_the_whole_text_scan_finds(text):
 
 
 def test_anchored_pattern_agrees_with_the_whole_text_scan_on_random_jumbles():
+    anchored = P.NUMBER_IN_NOTATION
     pieces = ["three", "Nine", "twenty", "-", "five", "%", " %", "$", "\u00a3", " ", ":", "1", "30", "Aug", "May",
               ".", ", 2012", ",", "x", "\n"]
+    filler = " and so on" * (anchored.reach // 5)     # keeps anchors apart, so that the windows are searched
     rng = random.Random(33)
-    for _ in range(400):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
-        anchored = P.NUMBER_IN_NOTATION
-        assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in anchored.pattern.finditer(text)], text
+    windowed = 0
+    for _ in range(600):
+        text = "".join(rng.choice(pieces) if rng.random() < 0.9 else filler for _ in range(rng.randint(0, 60)))
+        found = [m.span() for m in anchored.finditer(text)]
+        assert found == [m.span() for m in anchored.pattern.finditer(text)], text
+        anchors = len(list(anchored.anchor.finditer(text)))
+        windowed += bool(found) and anchors * 2 * anchored.reach <= len(text)
+    assert windowed > 50       # both ways are exercised: windows around sparse anchors, one scan otherwise
+
+
+def test_anchored_pattern_finds_the_same_when_anchors_are_dense():
+    text = "a:1 " * 5000 + "nine:30"          # hostile input, an anchor every four characters: one whole scan
+    assert P.NUMBER_IN_NOTATION.findall(text) == ["nine:30"]
 
 
 def test_spelled_numbers_in_numeral_notation_are_found():
