@@ -185,7 +185,8 @@ _MONTH = (r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February
 _SPELLED = rf"{NUMBER_WORD}(?:-{NUMBER_WORD})?"
 NUMBER_IN_NOTATION = AnchoredPattern(
     re.compile(rf"(?i:\b{_SPELLED} ?%)"                                   # three%, twenty-five %
-               rf"|[$\u00a3\u20ac] ?{NUMBER_WORD}\b"                      # $five, \u00a3ten (lowercase)
+               rf"|[$\u00a3\u20ac] ?{NUMBER_WORD}\b(?![,.]\d)"             # $five, \u00a3ten (lowercase; "$ten,000"
+                                                                            # is HALF_SPELLED_NUMBER's, once)
                rf"|(?i:\b\d{{1,2}}:{NUMBER_WORD}\b|\b{NUMBER_WORD}:\d\d\b)"   # 1:fifteen, nine:30
                rf"|\b{_MONTH}\.? {_SPELLED}, \d{{4}}\b"),                  # Aug nine, 2012
     # each footprint holds one of these: "%" after a letter, a currency sign before a lowercase letter, ":"

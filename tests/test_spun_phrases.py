@@ -87,6 +87,12 @@ def test_spelled_number_in_numeral_notation_is_evidence(tables):
     assert [e.text for e in sig.evidence if e.detail == "half_spelled_number"] == ["three%", "$five"]
 
 
+def test_spelled_number_in_two_notations_is_one_footprint(tables):
+    feats, sig = S.compute("It cost $ten,000 in all" + BODY + BODY, tables)
+    assert feats["half_spelled_numbers"] == 1
+    assert [e.text for e in sig.evidence if e.detail == "half_spelled_number"] == ["ten,000"]
+
+
 def test_digits_in_numeral_notation_are_not(tables):
     feats, sig = S.compute("Sales rose 3% to $5 million, three times over" + BODY + BODY, tables)
     assert feats["half_spelled_numbers"] == 0
