@@ -27,6 +27,11 @@ DEPTH_SCAN_MIN_TAGS = 3_000 # pages with fewer tags than this cannot nest deeply
 MAX_METADATA = 16           # metadata texts kept at most (head elements and JSON-LD fields)
 MAX_METADATA_CHARS = 30_000 # characters kept of each (a JSON-LD articleBody can hold a whole article)
 MAX_JSONLD_BLOCKS = 8       # JSON-LD script blocks read at most
+SCRIPT_PROBES = 24          # four-word runs of the main text looked for in each inline script ...
+SCRIPT_MIN_PROBES = 2       # ... of which a script holding a copy of the article has at least this many
+MAX_SCRIPT_CHARS = 4_000_000  # characters of inline scripts searched at most (a page's own state is < 1 MB)
+SCRIPT_MIN_WORDS = 6        # words a script string needs to be taken for prose ...
+SCRIPT_MIN_SHARED = 2       # ... and word trigrams it shares with the main text to be taken for its copy
 BARE_MAX_OTHER_WORDS = 25   # words outside the main text a bare article page may carry (its title heading) ...
 ARTICLE_PART_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})   # ... not counting its own short
                             # paragraphs and headings (not boilerplate): a one-line paragraph is under MAIN_MIN_WORDS
@@ -38,6 +43,8 @@ _NESTING_TAG = re.compile(r"<(/?)(?:d(?:iv|l|d|etails)|section|a(?:rticle|side)|
                           r"f(?:ooter|orm|ieldset|igure)|nav|ul|ol|blockquote|center)\b[^>]*>", re.I)
 _TAG_LIKE = re.compile(r"<\s*[A-Za-z!/]")
 _MARKUP = re.compile(r"<[^>]{0,500}>")
+_WORD = re.compile(r"\w+")
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|.)")
 
 
 @dataclass
@@ -83,7 +90,8 @@ class Page:
     reasons: list[str] = field(default_factory=list)
     roots: list["BoilerRoot"] = field(default_factory=list)   # elements that made blocks boilerplate
     # (source, text) of the page's own descriptions of its article: <title>, meta description and social
-    # titles, JSON-LD headline/description/articleBody (patterns.METADATA_SELECTORS, JSONLD_TEXT_FIELD)
+    # titles, JSON-LD headline/description/articleBody (patterns.METADATA_SELECTORS, JSONLD_TEXT_FIELD),
+    # and the article's paragraphs in an inline script's state ("script_text", see _script_copy)
     metadata: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -350,7 +358,54 @@ def parse_page(html: str, url: str | None = None) -> Page:
     if _clear_misnamed_wrappers(page):
         page.reasons.append("boilerplate_named_wrapper_kept")
     _select_main(page)
+    copy = _script_copy(tree, page.main_text)
+    if copy:
+        page.metadata = page.metadata + (("script_text", copy),)
     return page
+
+
+def _script_copy(tree, main_text: str) -> str:
+    """The main text's paragraphs as an inline script holds them (a site's own state, such as Next.js's
+    `__NEXT_DATA__`), joined and cut to MAX_METADATA_CHARS; "" when no script holds them. A script is
+    read only when it contains SCRIPT_MIN_PROBES of the main text's four-word runs (a substring test, so
+    the scripts of most pages cost one scan each); then its JSON string literals that are prose and share
+    SCRIPT_MIN_SHARED word trigrams with the main text are kept, in order."""
+    runs = P.PLAIN_WORD_RUN.findall(main_text)
+    if len(runs) < SCRIPT_MIN_PROBES:
+        return ""
+    probes = runs[:: max(1, len(runs) // SCRIPT_PROBES)][:SCRIPT_PROBES]
+    trigrams: set[tuple[str, ...]] | None = None
+    kept: list[str] = []
+    budget, size = MAX_SCRIPT_CHARS, 0
+    for node in tree.css("script"):
+        attrs = node.attributes
+        if "src" in attrs or "ld+json" in (attrs.get("type") or ""):
+            continue
+        source = node.text() or ""
+        if len(source) > budget:
+            continue
+        budget -= len(source)
+        if sum(p in source for p in probes) < SCRIPT_MIN_PROBES:
+            continue
+        if trigrams is None:
+            words = _WORD.findall(main_text.lower())
+            trigrams = set(zip(words, words[1:], words[2:]))
+        for m in P.SCRIPT_STRING.finditer(source):
+            raw = m.group(1)
+            if raw.count(" ") + 1 < SCRIPT_MIN_WORDS:
+                continue
+            text = _jsonld_string(raw)
+            if "\\" in text:          # a JSON document inside a JSON string: its escapes read once more
+                text = _jsonld_string(text) or _ESCAPE.sub(" ", text)
+            words = _WORD.findall(text.lower())
+            if sum(t in trigrams for t in zip(words, words[1:], words[2:])) >= SCRIPT_MIN_SHARED:
+                kept.append(text)
+                size += len(text) + 1
+                if size >= MAX_METADATA_CHARS:
+                    break
+        if size >= MAX_METADATA_CHARS:
+            break
+    return "\n".join(dict.fromkeys(kept))[:MAX_METADATA_CHARS]
 
 
 # What the walk does with a node, by tag: text; skip it with its subtree; block boundary (the text so far
@@ -699,4 +754,3 @@ def _plain_text_page(text: str, url: str) -> Page:
     page.reasons.append("plain_text_input")
     _select_main(page)
     return page
-

@@ -89,6 +89,12 @@ METADATA_SELECTORS = (
 # A regex rather than a JSON parse: blocks are often invalid JSON, and only these strings are wanted.
 # Possessive, so an unterminated string fails in one linear pass (2.4 MB in 0.1 s).
 JSONLD_TEXT_FIELD = re.compile(r'"(articleBody|description|headline)"\s*:\s*"((?:[^"\\]|\\.)*+)"')
+# Any JSON string literal in an inline script: a site's own state (Next.js `__NEXT_DATA__`, Nuxt, Redux...)
+# often holds its article's paragraphs, which a scraper that spins the visible text leaves as they were.
+SCRIPT_STRING = re.compile(r'"((?:[^"\\]|\\.)*+)"')
+# A run of four plain words (letters, single spaces): probes for the article's text in a script's source,
+# which JSON escaping leaves as they are.
+PLAIN_WORD_RUN = re.compile(r"(?<![\w'’-])[A-Za-z]{2,}(?: [A-Za-z]{2,}){3}(?![\w'’-])")
 
 # --- spun-phrase footprints ------------------------------------------------------------------------
 NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
