@@ -32,6 +32,7 @@ SCRIPT_MIN_PROBES = 2       # ... of which a script holding a copy of the articl
 MAX_SCRIPT_CHARS = 4_000_000  # characters of inline scripts searched at most (a page's own state is < 1 MB)
 SCRIPT_MIN_WORDS = 6        # words a script string needs to be taken for prose ...
 SCRIPT_MIN_SHARED = 2       # ... and word trigrams it shares with the main text to be taken for its copy
+SCRIPT_MAX_PROSE = 5_000    # prose strings read at most a page (one corpus page has its copy after 2,000 others)
 BARE_MAX_OTHER_WORDS = 25   # words outside the main text a bare article page may carry (its title heading) ...
 ARTICLE_PART_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})   # ... not counting its own short
                             # paragraphs and headings (not boilerplate): a one-line paragraph is under MAIN_MIN_WORDS
@@ -376,7 +377,7 @@ def _script_copy(tree, main_text: str) -> str:
     probes = runs[:: max(1, len(runs) // SCRIPT_PROBES)][:SCRIPT_PROBES]
     trigrams: set[tuple[str, ...]] | None = None
     kept: list[str] = []
-    budget, size = MAX_SCRIPT_CHARS, 0
+    budget, size, prose = MAX_SCRIPT_CHARS, 0, SCRIPT_MAX_PROSE
     for node in tree.css("script"):
         attrs = node.attributes
         if "src" in attrs or "ld+json" in (attrs.get("type") or ""):
@@ -394,6 +395,9 @@ def _script_copy(tree, main_text: str) -> str:
             raw = m.group(1)
             if raw.count(" ") + 1 < SCRIPT_MIN_WORDS:
                 continue
+            prose -= 1
+            if prose < 0:
+                break
             text = _jsonld_string(raw)
             if "\\" in text:          # a JSON document inside a JSON string: its escapes read once more
                 text = _jsonld_string(text) or _ESCAPE.sub(" ", text)
@@ -403,7 +407,7 @@ def _script_copy(tree, main_text: str) -> str:
                 size += len(text) + 1
                 if size >= MAX_METADATA_CHARS:
                     break
-        if size >= MAX_METADATA_CHARS:
+        if size >= MAX_METADATA_CHARS or prose < 0:
             break
     return "\n".join(dict.fromkeys(kept))[:MAX_METADATA_CHARS]
 

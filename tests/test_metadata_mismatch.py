@@ -151,3 +151,64 @@ def test_page_metadata_sources_decoding_and_bounds():
     unterminated = '<html><head><script type="application/ld+json">{"articleBody": "never closed</script></head></html>'
     assert parse_page(unterminated).metadata == ()
     assert parse_page("plain text, no markup").metadata == ()
+
+
+def _state_page(body_lede: str, state: object, *, rest: str = REST, attrs: str = 'id="__NEXT_DATA__" '
+                'type="application/json"') -> str:
+    """A page with no head metadata whose inline script holds the site's state (`state`, as JSON)."""
+    return (f"<html><head><title>Talks</title></head><body><article><p>{body_lede}</p><p>{rest}</p></article>"
+            f"<script {attrs}>{json.dumps(state)}</script></body></html>")
+
+
+STATE = {"props": {"pageProps": {"id": 7, "slug": "talks-to-resume", "related": ["Other story title here"],
+                                 "content": [{"type": "p", "html": f"<p>{LEDE}</p>"},
+                                             {"type": "p", "html": f"<p>{REST}</p>"}]}}}
+
+
+def test_a_swap_against_the_articles_copy_in_the_sites_script_state_is_evidence():
+    feats, sig = _run(_state_page(LEDE.replace("Prime Minister", "Key Minister"), STATE))
+    assert feats["meta_substitutions"] == 1 and feats["meta_thesaurus_substitutions"] == 1 and sig.fired
+    (ev,) = sig.evidence
+    assert (ev.text, ev.suggestion, ev.detail) == ("Key", "Prime", "differs_from_script_text")
+    # the whole article is aligned, its second paragraph too, and the script's other strings are not kept
+    assert feats["meta_aligned_words"] >= len((LEDE + " " + REST).split()) - 2
+    assert dict(parse_page(_state_page(LEDE, STATE)).metadata)["script_text"] == f"{LEDE}\n{REST}"
+
+
+def test_near_miss_a_script_state_that_matches_the_text_or_is_about_something_else_finds_nothing():
+    feats, sig = _run(_state_page(LEDE, STATE))
+    assert feats["meta_substitutions"] == 0 and not sig.fired and sig.reason == "matches_metadata"
+    other = {"items": ["Officials from the league met the clubs for several hours on Monday to agree a date.",
+                       "The visit follows months of talks between the two clubs over the transfer fee."]}
+    assert "script_text" not in dict(parse_page(_state_page(LEDE, other)).metadata)
+
+
+def test_a_script_is_read_only_with_two_of_the_main_texts_word_runs():
+    one_run = {"text": "the talks with the delegation would resume, officials in the capital said today"}
+    assert "script_text" not in dict(parse_page(_state_page(LEDE, one_run)).metadata)
+    external = '<script src="/app.js">{"x": "%s"}</script>' % LEDE
+    html = _state_page(LEDE, {}).replace("</body>", external + "</body>")
+    assert "script_text" not in dict(parse_page(html).metadata)
+
+
+def test_a_json_document_inside_a_json_string_is_decoded_twice():
+    inner = json.dumps({"body": f"<p>{LEDE}</p>\n<p>{REST}</p>"})
+    page = parse_page(_state_page(LEDE, {"apolloState": inner}, attrs=""))
+    text = dict(page.metadata)["script_text"]
+    assert "\\" not in text and LEDE in text and REST in text
+    feats, sig = _run(_state_page(LEDE.replace("said", "stated"), {"apolloState": inner}, attrs=""))
+    assert [(e.text, e.suggestion, e.detail) for e in sig.evidence] == [("stated", "said", "differs_from_script_text")]
+
+
+def test_script_reading_is_bounded_in_characters_and_in_prose_strings(monkeypatch):
+    import model.page as page_module
+    filler = ["one two three four five six seven"] * 30
+    html = _state_page(LEDE, {"filler": filler, "content": [LEDE, REST]})
+    assert "script_text" in dict(parse_page(html).metadata)
+    monkeypatch.setattr(page_module, "SCRIPT_MAX_PROSE", 20)     # the copy comes after 30 other prose strings
+    assert "script_text" not in dict(parse_page(html).metadata)
+    monkeypatch.setattr(page_module, "SCRIPT_MAX_PROSE", 5_000)
+    monkeypatch.setattr(page_module, "MAX_SCRIPT_CHARS", 500)    # a script longer than the budget is skipped
+    assert "script_text" not in dict(parse_page(html).metadata)
+    small = _state_page(LEDE, {"content": [LEDE]}, rest="")
+    assert "script_text" in dict(parse_page(small.replace("</body>", "<script>x</script></body>")).metadata)
