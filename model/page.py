@@ -28,6 +28,7 @@ MAX_METADATA = 16           # metadata texts kept at most (head elements and JSO
 MAX_METADATA_CHARS = 30_000 # characters kept of each (a JSON-LD articleBody can hold a whole article)
 MAX_JSONLD_BLOCKS = 8       # JSON-LD script blocks read at most
 SCRIPT_PROBES = 24          # four-word runs of the main text looked for in each inline script ...
+SCRIPT_MIN_CHARS = 100      # (shorter scripts are configuration, too short to hold two runs and a paragraph)
 SCRIPT_MIN_PROBES = 2       # ... of which a script holding a copy of the article has at least this many
 MAX_SCRIPT_CHARS = 4_000_000  # characters of inline scripts searched at most (a page's own state is < 1 MB)
 SCRIPT_MIN_WORDS = 6        # words a script string needs to be taken for prose ...
@@ -365,16 +366,33 @@ def parse_page(html: str, url: str | None = None) -> Page:
     return page
 
 
+def _probes(text: str) -> list[str]:
+    """Up to SCRIPT_PROBES four-word runs of `text`, the first of each of that many equal slices (one
+    short search a slice, not a scan of the whole text)."""
+    step = max(1, len(text) // SCRIPT_PROBES)
+    found = (P.PLAIN_WORD_RUN.search(text, start) for start in range(0, len(text), step))
+    return list(dict.fromkeys(m.group() for m in found if m is not None))[:SCRIPT_PROBES]
+
+
+def _holds(source: str, probes: list[str], needed: int) -> bool:
+    """Whether `source` contains `needed` of `probes` (stops at the `needed`th)."""
+    for probe in probes:
+        if probe in source:
+            needed -= 1
+            if not needed:
+                return True
+    return False
+
+
 def _script_copy(tree, main_text: str) -> str:
     """The main text's paragraphs as an inline script holds them (a site's own state, such as Next.js's
     `__NEXT_DATA__`), joined and cut to MAX_METADATA_CHARS; "" when no script holds them. A script is
     read only when it contains SCRIPT_MIN_PROBES of the main text's four-word runs (a substring test, so
     the scripts of most pages cost one scan each); then its JSON string literals that are prose and share
     SCRIPT_MIN_SHARED word trigrams with the main text are kept, in order."""
-    runs = P.PLAIN_WORD_RUN.findall(main_text)
-    if len(runs) < SCRIPT_MIN_PROBES:
+    probes = _probes(main_text)
+    if len(probes) < SCRIPT_MIN_PROBES:
         return ""
-    probes = runs[:: max(1, len(runs) // SCRIPT_PROBES)][:SCRIPT_PROBES]
     trigrams: set[tuple[str, ...]] | None = None
     kept: list[str] = []
     budget, size, prose = MAX_SCRIPT_CHARS, 0, SCRIPT_MAX_PROSE
@@ -386,7 +404,7 @@ def _script_copy(tree, main_text: str) -> str:
         if len(source) > budget:
             continue
         budget -= len(source)
-        if sum(p in source for p in probes) < SCRIPT_MIN_PROBES:
+        if len(source) < SCRIPT_MIN_CHARS or not _holds(source, probes, SCRIPT_MIN_PROBES):
             continue
         if trigrams is None:
             words = _WORD.findall(main_text.lower())

@@ -178,8 +178,8 @@ def test_a_swap_against_the_articles_copy_in_the_sites_script_state_is_evidence(
 def test_near_miss_a_script_state_that_matches_the_text_or_is_about_something_else_finds_nothing():
     feats, sig = _run(_state_page(LEDE, STATE))
     assert feats["meta_substitutions"] == 0 and not sig.fired and sig.reason == "matches_metadata"
-    other = {"items": ["Officials from the league met the clubs for several hours on Monday to agree a date.",
-                       "The visit follows months of talks between the two clubs over the transfer fee."]}
+    other = {"items": ["Officials from the league met the clubs on Monday and agreed a date for the final.",
+                       "The club's visit to the capital follows a long dispute over the transfer fee."]}
     assert "script_text" not in dict(parse_page(_state_page(LEDE, other)).metadata)
 
 
