@@ -11,7 +11,9 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -31,8 +33,7 @@ SCRIPT_PROBES = 24          # four-word runs of the main text looked for in each
 SCRIPT_MIN_CHARS = 100      # (shorter scripts are configuration, too short to hold two runs and a paragraph)
 SCRIPT_MIN_PROBES = 2       # ... of which a script holding a copy of the article has at least this many
 MAX_SCRIPT_CHARS = 4_000_000  # characters of inline scripts searched at most (a page's own state is < 1 MB)
-SCRIPT_MIN_WORDS = 6        # words a script string needs to be taken for prose ...
-SCRIPT_MIN_SHARED = 2       # ... and word trigrams it shares with the main text to be taken for its copy
+SCRIPT_MIN_SHARED = 2       # word trigrams a prose string of a script shares with the main text to be its copy
 SCRIPT_MAX_PROSE = 5_000    # prose strings read at most a page (one corpus page has its copy after 2,000 others)
 BARE_MAX_OTHER_WORDS = 25   # words outside the main text a bare article page may carry (its title heading) ...
 ARTICLE_PART_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})   # ... not counting its own short
@@ -249,6 +250,15 @@ def _site_tokens(url: str, tree=None) -> frozenset[str]:
     return frozenset(tokens)
 
 
+def _json_head(raw: str, limit: int) -> str:
+    """The first `limit` characters of a JSON string literal's body, cut before any escape the cut could
+    split."""
+    if len(raw) <= limit:
+        return raw
+    raw = raw[:limit]
+    return raw[: raw.rfind("\\")] if "\\" in raw[-6:] else raw
+
+
 def _jsonld_string(raw: str) -> str:
     """The text of a JSON string literal's body (escapes decoded, markup and entities of HTML-valued
     fields removed); "" when its escapes are invalid."""
@@ -274,11 +284,7 @@ def _metadata(tree, html: str, title: str) -> tuple[tuple[str, str], ...]:
     if "ld+json" in html:
         for node in tree.css('script[type="application/ld+json"]')[:MAX_JSONLD_BLOCKS]:
             for m in P.JSONLD_TEXT_FIELD.finditer(node.text() or ""):
-                raw = m.group(2)
-                if len(raw) > MAX_METADATA_CHARS:    # cut before any escape the cut could split
-                    raw = raw[:MAX_METADATA_CHARS]
-                    raw = raw[: raw.rfind("\\")] if "\\" in raw[-6:] else raw
-                text = _jsonld_string(raw)
+                text = _jsonld_string(_json_head(m.group(2), MAX_METADATA_CHARS))
                 if text:
                     out.append((f"jsonld_{m.group(1).lower()}", text))
     return tuple(dict.fromkeys(out))[:MAX_METADATA]
@@ -374,10 +380,10 @@ def _probes(text: str) -> list[str]:
     return list(dict.fromkeys(m.group() for m in found if m is not None))[:SCRIPT_PROBES]
 
 
-def _holds(source: str, probes: list[str], needed: int) -> bool:
-    """Whether `source` contains `needed` of `probes` (stops at the `needed`th)."""
-    for probe in probes:
-        if probe in source:
+def _holds(items: Iterable[Any], container: Container[Any], needed: int) -> bool:
+    """Whether `needed` of `items` are in `container` (stops at the `needed`th)."""
+    for item in items:
+        if item in container:
             needed -= 1
             if not needed:
                 return True
@@ -404,23 +410,20 @@ def _script_copy(tree, main_text: str) -> str:
         if len(source) > budget:
             continue
         budget -= len(source)
-        if len(source) < SCRIPT_MIN_CHARS or not _holds(source, probes, SCRIPT_MIN_PROBES):
+        if len(source) < SCRIPT_MIN_CHARS or not _holds(probes, source, SCRIPT_MIN_PROBES):
             continue
         if trigrams is None:
             words = _WORD.findall(main_text.lower())
             trigrams = set(zip(words, words[1:], words[2:]))
-        for m in P.SCRIPT_STRING.finditer(source):
-            raw = m.group(1)
-            if raw.count(" ") + 1 < SCRIPT_MIN_WORDS:
-                continue
+        for raw in filter(None, P.SCRIPT_PROSE_STRING.findall(source)):
             prose -= 1
             if prose < 0:
                 break
-            text = _jsonld_string(raw)
+            text = _jsonld_string(_json_head(raw, 2 * MAX_METADATA_CHARS))   # (markup takes a share)
             if "\\" in text:          # a JSON document inside a JSON string: its escapes read once more
                 text = _jsonld_string(text) or _ESCAPE.sub(" ", text)
             words = _WORD.findall(text.lower())
-            if sum(t in trigrams for t in zip(words, words[1:], words[2:])) >= SCRIPT_MIN_SHARED:
+            if _holds(zip(words, words[1:], words[2:]), trigrams, SCRIPT_MIN_SHARED):
                 kept.append(text)
                 size += len(text) + 1
                 if size >= MAX_METADATA_CHARS:

@@ -87,11 +87,19 @@ METADATA_SELECTORS = (
 )
 # Schema.org structured data (JSON-LD) fields that hold the article's own text, as a JSON string literal.
 # A regex rather than a JSON parse: blocks are often invalid JSON, and only these strings are wanted.
-# Possessive, so an unterminated string fails in one linear pass (2.4 MB in 0.1 s).
-JSONLD_TEXT_FIELD = re.compile(r'"(articleBody|description|headline)"\s*:\s*"((?:[^"\\]|\\.)*+)"')
-# Any JSON string literal in an inline script: a site's own state (Next.js `__NEXT_DATA__`, Nuxt, Redux...)
+# Possessive, so an unterminated string fails in one linear pass (2.4 MB in 0.1 s); runs of plain
+# characters are taken whole (`[^"\\]++`), two to three times faster than one character a step.
+JSON_STRING_BODY = r'(?:[^"\\]++|\\.)*+'
+JSONLD_TEXT_FIELD = re.compile(rf'"(articleBody|description|headline)"\s*:\s*"({JSON_STRING_BODY})"')
+# A JSON string literal in an inline script: a site's own state (Next.js `__NEXT_DATA__`, Nuxt, Redux...)
 # often holds its article's paragraphs, which a scraper that spins the visible text leaves as they were.
-SCRIPT_STRING = re.compile(r'"((?:[^"\\]|\\.)*+)"')
+# The body is captured only when it is prose, SCRIPT_PROSE_MIN_WORDS words or more (as many spaces less
+# one); other literals are consumed whole and come back as "", so the scan stays aligned on the quotes
+# and costs no Python step for them.
+SCRIPT_PROSE_MIN_WORDS = 6
+_NO_SPACE_RUN = r'(?:[^"\\ ]++|\\.)*+'
+SCRIPT_PROSE_STRING = re.compile(rf'"({_NO_SPACE_RUN}(?: {_NO_SPACE_RUN}){{{SCRIPT_PROSE_MIN_WORDS - 1},}})"'
+                                 rf'|"{JSON_STRING_BODY}"')
 # A run of four plain words (letters, single spaces): probes for the article's text in a script's source,
 # which JSON escaping leaves as they are.
 PLAIN_WORD_RUN = re.compile(r"(?<![\w'’-])[A-Za-z]{2,}(?: [A-Za-z]{2,}){3}(?![\w'’-])")

@@ -210,5 +210,9 @@ def test_script_reading_is_bounded_in_characters_and_in_prose_strings(monkeypatc
     monkeypatch.setattr(page_module, "SCRIPT_MAX_PROSE", 5_000)
     monkeypatch.setattr(page_module, "MAX_SCRIPT_CHARS", 500)    # a script longer than the budget is skipped
     assert "script_text" not in dict(parse_page(html).metadata)
+    monkeypatch.setattr(page_module, "MAX_SCRIPT_CHARS", 4_000_000)
+    huge = f"<p>{LEDE}</p><p>{REST}</p>" + "<p>more words here</p>" * 10_000   # one string of 240,000 characters
+    text = dict(parse_page(_state_page(LEDE, {"body": huge})).metadata)["script_text"]
+    assert text.startswith(LEDE) and len(text) <= MAX_METADATA_CHARS     # its head is read, not all of it
     small = _state_page(LEDE, {"content": [LEDE]}, rest="")
     assert "script_text" in dict(parse_page(small.replace("</body>", "<script>x</script></body>")).metadata)

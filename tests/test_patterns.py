@@ -3,6 +3,7 @@ is found."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -95,3 +96,21 @@ def test_numbers_in_digits_or_spelled_outside_notation_are_not():  # near misses
 
 def test_folded_maps_what_ignorecase_maps():
     assert P.folded("\u0130N A\u017f \u0131T \u212a") == "in as it k"
+
+
+def test_script_prose_strings_are_the_literals_of_six_words_or_more_a_stepwise_scan_finds():
+    """SCRIPT_PROSE_STRING takes runs of plain characters whole and captures only prose; it must find
+    exactly the literals of six words or more that a pattern stepping one character (or one escape) at a
+    time finds, escaped quotes and backslashes included."""
+    stepwise = re.compile(r'"((?:[^"\\]|\\.)*+)"')
+    escape = re.compile(r"\\.")
+    fixtures = ['{"a": "he said \\"hi\\" to them all today", "b": "x\\\\", "c": "unterminated one two three four',
+                '"\\\\\\"" "" "a b c d e f" "a b c d e"', "no quotes"]
+    rng = random.Random(11)
+    jumbles = ["".join(rng.choice('ab "\\  x:') for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    for text in fixtures + jumbles:
+        expected = [s for s in stepwise.findall(text)   # (spaces that are not escaped: JSON never escapes one)
+                    if escape.sub("x", s).count(" ") + 1 >= P.SCRIPT_PROSE_MIN_WORDS]
+        assert [s for s in P.SCRIPT_PROSE_STRING.findall(text) if s] == expected, text
+    assert [s for s in P.SCRIPT_PROSE_STRING.findall(fixtures[0]) if s] == ['he said \\"hi\\" to them all today']
+    assert [s for s in P.SCRIPT_PROSE_STRING.findall(fixtures[1]) if s] == ["a b c d e f"]
