@@ -24,8 +24,10 @@ Both tables hold the two models fixed: the p-value says whether these two artifa
 differently, not whether the code that trained one is better. Retraining the same code with another seed
 moves the counts as much as the changes tried: 050928 (seed 7) against 123730 (seed 8, the same code)
 is 46 / 26 in place above the cut and 242 / 139 without one, and 474 / 242 (p 3e-18) in plain pages without
-a cut (docs/measurements.md, "Session 21"). To judge a change, pair arms of two or more seeds each, their
-scores averaged ("+" below), or set the difference against a retrain of the unchanged code.
+a cut (docs/measurements.md, "Session 21"), and two arms of two seeds each are not enough either: the topical-fit
+change of session 35 was 6 / 46 in place above the cut with seeds 7 + 8 on both sides and 42 / 28 with seeds
+9 + 10 against 7 + 8 (docs/measurements.md, "Session 36"). To judge a change, set it against the spread between
+seeds: several seeds an arm ("+" below averages their scores), or a retrain of the unchanged code beside it.
 
 REPORT_A and REPORT_B are `reports/<version>` directories holding `generalisation_scores.json.gz`
 (`python -m training.generalisation` writes it). Either may be several directories joined by "+": the
