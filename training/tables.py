@@ -42,7 +42,10 @@ FUNCTION_WORD_FORMS = False
 # of the" from "one of the": "1" for "one" was the commonest "seed" swap the swap model missed. One swap model
 # on fold-2 spins (`python -m training.tokenexp --texts 300 [--small-numbers]`), recall at 1% of unspun texts by
 # the llr score at 3.5% of words: "seed" 0.273 -> 0.563, "private" 0.770 -> 0.833, Moby 0.883 -> 0.900,
-# "private_consistent" 0.643 -> 0.737 (docs/measurements.md, "Session 37").
+# "private_consistent" 0.643 -> 0.737. The full model did not follow (`python -m training.train --small-numbers`,
+# seeds 11 and 12, 2026.12.02-104505 and -104523, against 231518 and 231528; docs/measurements.md, "Session 37"):
+# ahead on "seed" in both protocols (in place above the common cut 8 / 21, plain pages 9 / 33), level overall
+# (40 / 44, 48 / 52), behind without a cut (291 / 147). Off.
 SMALL_NUMBERS = False
 # word vectors (model/coherence.py): PPMI with context-distribution smoothing 0.75 and truncated SVD
 # with eigenvalue weighting 0.5, the settings Levy, Goldberg & Dagan (TACL 2015) found robust
