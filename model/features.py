@@ -12,6 +12,7 @@ from model.lang import detect_language
 from model.page import comment_text, is_bare_article, parse_page
 from model.signals import (FEATURE_NAMES, content_stats, copyright_residue, metadata_mismatch, spun_phrases,
                            trailing_links)
+from model.tables import small_numbers_of
 from model.verdict import Signal
 
 MAX_MAIN_CHARS = 200_000      # main text analysed at most (about 30,000 words)
@@ -65,7 +66,7 @@ def analyse_page(page: bytes | str, *, url: str | None = None, content_type: str
     spun_text = spun_text_of(main, comment_text(parsed) if with_comments else "", with_comments)
     if spun_text != main:
         reasons.append("comments_read")
-    analysed = spun_phrases.analysed_text(spun_text)
+    analysed = spun_phrases.analysed_text(spun_text, small_numbers_of(tables))
     member_feats, sp_s = spun_phrases.compute_members(spun_text, tables, english=is_english, token_models=models,
                                                       analysed=analysed, pooled=pooled_swaps)
     mm_f, mm_s = metadata_mismatch.compute(parsed, *analysed, tables, english=is_english)

@@ -312,3 +312,10 @@ class ReferenceTables:
     def nbytes(self) -> int:
         return sum(getattr(self, k).nbytes for k in self.__dataclass_fields__
                    if isinstance(getattr(self, k), np.ndarray))
+
+
+def small_numbers_of(tables: ReferenceTables | None) -> bool:
+    """Whether `tables` counted a digit 1-9 as a word of its own (`model.tokens.tokenize(small_numbers=True)`),
+    so that a text is tokenised the way they were. Tables that do not say were built before the option, with
+    every number as `model.tokens.NUM`."""
+    return tables is not None and bool(tables.description_.get("small_numbers", False))

@@ -1,6 +1,7 @@
 """Tokenisation and the stable hashes the reference tables are keyed by.
 
-Words are lower-cased, curly apostrophes folded, digits kept as one token. Two tokens form a bigram
+Words are lower-cased, curly apostrophes folded, a number is one token, `NUM` (with `small_numbers`, a
+digit 1-9 written alone keeps its own: see `tokenize`). Two tokens form a bigram
 only when a single space stands between them (punctuation breaks a collocation). Hashes are
 CRC-32 of the UTF-8 word: stable across processes and platforms, unlike Python's `hash`.
 """
@@ -15,6 +16,10 @@ import numpy as np
 TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+)*|\d+(?:[.,]\d+)*")
 _SPLIT = re.compile(f"({TOKEN.pattern})")      # TOKEN captured: split() keeps the words between separators
 NUM = "<num>"
+# Numbers edited English spells out (news style writes one to nine in words): a spinner that turns "one" into "1"
+# leaves "1 of the", which the reference tables can tell from "one of the" only if the digit is a word of its own.
+SMALL_NUMBER_WORDS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
+                      "8": "eight", "9": "nine"}
 _MIX = np.uint32(0x9E3779B1)
 _MIX_RIGHT = np.uint32(0x85EBCA6B)
 _ADD_RIGHT = np.uint32(0xC2B2AE35)
@@ -40,12 +45,19 @@ class Tokens:
                       self.capital[:k])
 
 
+def is_number(word: str) -> bool:
+    """Whether token `word` (a `Tokens.words` entry) is a number: `NUM` or a small number's digit."""
+    return word == NUM or word in SMALL_NUMBER_WORDS
+
+
 def word_hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8", "surrogatepass"))
 
 
-def tokenize(text: str) -> Tokens:
-    """Tokens of `text` (see module doc).
+def tokenize(text: str, *, small_numbers: bool = False) -> Tokens:
+    """Tokens of `text` (see module doc). `small_numbers`: a digit 1-9 written alone ("1", not "1.5" or
+    "1,000") is the word "1" ... "9" rather than `NUM` (SMALL_NUMBER_WORDS). Reference tables record which
+    way they were counted (`model.tables.small_numbers_of`), and a text is tokenised the same way.
 
     Vectorised rather than one Python step per match: a single regex split yields words and the
     separators between them (offsets are their cumulative lengths), lower-casing runs once over all
@@ -63,7 +75,8 @@ def tokenize(text: str) -> Tokens:
     # character whose lower-casing depends on its neighbours, so lower-casing them joined is per word.
     words = "\n".join(raw).lower().replace("’", "'").split("\n") if n else []
     for i in np.flatnonzero(number).tolist():
-        words[i] = NUM
+        if not (small_numbers and words[i] in SMALL_NUMBER_WORDS):
+            words[i] = NUM
     encoded = "\n".join(words).encode("utf-8", "surrogatepass").split(b"\n") if n else []
     hashes = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=n)
     joined = np.zeros(n, dtype=bool)            # only one space between: the separator is " "

@@ -82,6 +82,20 @@ def test_near_miss_numbers_spellings_and_inflections_are_not_swaps(written, orig
     assert feats["meta_substitutions"] == 0 and not sig.fired
 
 
+@pytest.mark.parametrize("written,original,swaps", [
+    ("nine officials", "9 officials", 0),           # near miss: a figure in words against its digit
+    ("Key Minister", "Prime Minister", 1),          # a swap still counts beside the digits of small numbers
+])
+def test_tables_with_small_numbers_still_do_not_count_numbers_as_swaps(written, original, swaps):
+    tables = small_tables({"key": ["prime"]})
+    tables.description_["small_numbers"] = True     # "9" is a word of its own (`model.tokens.tokenize`)
+    body = LEDE.replace("resume next week", f"resume next week, 9 of {written} said")
+    desc = LEDE.replace("resume next week", f"resume next week, 9 of {original} said")
+    page = parse_page(_page(body, description=desc))
+    feats, _ = M.compute(page, *analysed_text(page.main_text, True), tables)
+    assert feats["meta_substitutions"] == swaps and feats["meta_aligned_words"] >= len(LEDE.split())
+
+
 def test_a_longer_word_that_starts_with_the_original_is_a_swap_when_it_is_a_word():
     # "towards" for "to", "inside" for "in": spinners' function-word swaps, once dropped as run-togethers
     tables = small_tables({}, zipf={"towards": 5.0, "inside": 5.1})

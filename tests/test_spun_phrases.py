@@ -9,7 +9,7 @@ import pytest
 
 from model.signals import spun_phrases as S
 from model.tables import ReferenceTables
-from model.tokens import tokenize
+from model.tokens import NUM, tokenize
 from tablekit import small_tables
 
 ZIPF = {"the": 7.7, "key": 5.0, "prime": 4.7, "minister": 5.0, "said": 6.0, "on": 7.0, "tuesday": 5.0,
@@ -411,3 +411,31 @@ def test_pooling_one_swap_model_is_that_model(tables):
     only = _SwapModelOn(text, {"key", "prime"}, tables, 0.8)
     pooled, _ = S.compute_members(text, tables, token_models=(only,), pooled=True)
     assert _same_features(pooled[0], S.compute(text, tables, token_model=only)[0])
+
+
+NUMBER_ZIPF = {"he": 7.0, "said": 6.0, "one": 6.5, "of": 7.6, "the": 7.7, "talks": 4.8, "would": 6.5}
+NUMBER_PAIRS = {("he", "said"): 5.5, ("said", "one"): 4.2, ("one", "of"): 6.0, ("of", "the"): 7.0,
+                ("the", "talks"): 4.8, ("talks", "would"): 3.5}
+
+
+def _number_row(text: str, small_numbers: bool, word: str) -> dict[str, float]:
+    tables = small_tables({"1": ["one"]}, zipf=NUMBER_ZIPF, pairs=NUMBER_PAIRS, total_tokens=1_000_000)
+    tables.description_["small_numbers"] = small_numbers
+    _, tok = S.analysed_text(text, small_numbers)
+    X, best_o, _ = S.token_matrix(tok, tables)
+    i = tok.words.index(word)
+    return dict(zip(S.TOKEN_FEATURES, X[i].tolist()), best_original=tables.orig_words_[best_o[i]] if best_o[i] >= 0
+                else None)
+
+
+def test_a_digit_for_a_small_number_word_gets_the_word_as_its_original():
+    row = _number_row("He said 1 of the talks would resume.", True, "1")
+    assert row["best_original"] == "one" and row["n_candidates"] == 1 and row["is_num"] == 1
+    assert row["inv_gain"] > 0                    # (said, 1) and (1, of) unseen, (said, one) and (one, of) common
+
+
+def test_near_miss_the_number_word_itself_and_tables_counted_without_small_numbers():
+    row = _number_row("He said one of the talks would resume.", True, "one")
+    assert row["best_original"] is None and row["inv_gain"] == 0 and row["is_num"] == 0
+    old = _number_row("He said 1 of the talks would resume.", False, NUM)    # every number one token, as before
+    assert old["best_original"] is None and old["n_candidates"] == 0 and old["is_num"] == 1

@@ -14,7 +14,7 @@ from model.tables import ReferenceTables
 from model.tokens import NUM, TOKEN, pair_keys, tokenize
 
 
-def reference_tokenize(text: str) -> tuple:
+def reference_tokenize(text: str, small_numbers: bool = False) -> tuple:
     """The original one-match-at-a-time tokeniser: the specification `tokenize` must reproduce."""
     words, starts, ends, hashes, joined, capital = [], [], [], [], [], []
     prev_end = -1
@@ -22,7 +22,7 @@ def reference_tokenize(text: str) -> tuple:
         s, e = m.span()
         w = m.group()
         if w[0].isdigit():
-            lw = NUM
+            lw = w if small_numbers and w in "123456789" and len(w) == 1 else NUM
             capital.append(False)
         else:
             capital.append(w[0].isupper())
@@ -37,9 +37,9 @@ def reference_tokenize(text: str) -> tuple:
             np.asarray(joined, bool), np.asarray(capital, bool))
 
 
-def assert_same_tokens(text: str) -> None:
-    tok = tokenize(text)
-    ref = reference_tokenize(text)
+def assert_same_tokens(text: str, small_numbers: bool = False) -> None:
+    tok = tokenize(text, small_numbers=small_numbers)
+    ref = reference_tokenize(text, small_numbers)
     assert tok.words == ref[0]
     for got, want in zip((tok.starts, tok.ends, tok.hashes, tok.joined, tok.capital), ref[1:]):
         assert got.dtype == want.dtype and got.shape == want.shape
@@ -54,16 +54,26 @@ TRICKY = [
 ]
 
 
+@pytest.mark.parametrize("small_numbers", [False, True])
 @pytest.mark.parametrize("text", TRICKY)
-def test_tokenize_matches_reference_on_tricky_text(text: str) -> None:
-    assert_same_tokens(text)
+def test_tokenize_matches_reference_on_tricky_text(text: str, small_numbers: bool) -> None:
+    assert_same_tokens(text, small_numbers)
 
 
-def test_tokenize_matches_reference_on_random_text() -> None:
+@pytest.mark.parametrize("small_numbers", [False, True])
+def test_tokenize_matches_reference_on_random_text(small_numbers: bool) -> None:
     rng = random.Random(11)
     alphabet = list("aZq'’-., 019\n\t") + ["\u00a0", "é", "Ω", "٣", "\x00", "\udce9", "  "]
     for _ in range(300):
-        assert_same_tokens("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 200))))
+        assert_same_tokens("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 200))), small_numbers)
+
+
+def test_a_small_number_keeps_its_digit_when_asked() -> None:
+    text = "1 of the 25 rose 1.5% to 1,000 by day 9, not 0"
+    assert tokenize(text, small_numbers=True).words == ["1", "of", "the", NUM, "rose", NUM, "to", NUM, "by", "day",
+                                                        "9", "not", NUM]
+    # near miss: by default (and in every table built before the option) each number is one token
+    assert tokenize(text).words == [NUM, "of", "the", NUM, "rose", NUM, "to", NUM, "by", "day", NUM, "not", NUM]
 
 
 def test_pair_keys_match_64_bit_reference() -> None:
@@ -294,18 +304,47 @@ def test_by_default_only_words_that_are_not_function_words_get_originals() -> No
     assert not function_word_forms_of(tables)
 
 
+def test_small_numbers_are_counted_as_words_with_their_number_word_as_original_when_asked() -> None:
+    from model.tables import small_numbers_of
+    from training.tables import build_lexical, tables_from_texts
+
+    lexical = build_lexical(FUNCTION_WORD_THESAURUS, small_numbers=True)
+    assert originals_of(lexical, "1") == ["one"] and originals_of(lexical, "9") == ["nine"]
+    assert originals_of(lexical, "large") == ["big"]
+    tables = tables_from_texts(["She bought 3 cups and one of the plates."] * 3, lexical)
+    assert small_numbers_of(tables)
+    three_cups, num_cups = (pair_keys(np.array([zlib.crc32(w.encode())], np.uint32),
+                                      np.array([zlib.crc32(b"cups")], np.uint32)) for w in ("3", NUM))
+    assert tables.support(three_cups)[0] > 0 and tables.support(num_cups)[0] == 0
+
+
+def test_by_default_numbers_are_one_token_without_originals() -> None:  # near miss
+    from model.tables import small_numbers_of
+    from training.tables import SMALL_NUMBERS, build_lexical, tables_from_texts
+
+    assert not SMALL_NUMBERS
+    lexical = build_lexical(FUNCTION_WORD_THESAURUS)
+    assert originals_of(lexical, "1") == [] and originals_of(lexical, "large") == ["big"]
+    tables = tables_from_texts(["She bought 3 cups and one of the plates."] * 3, lexical)
+    assert not small_numbers_of(tables)
+    three_cups, num_cups = (pair_keys(np.array([zlib.crc32(w.encode())], np.uint32),
+                                      np.array([zlib.crc32(b"cups")], np.uint32)) for w in ("3", NUM))
+    assert tables.support(three_cups)[0] == 0 and tables.support(num_cups)[0] > 0
+    tables.description_.pop("small_numbers")      # tables built before the option: every number one token
+    assert not small_numbers_of(tables) and not small_numbers_of(None)
+
+
 def test_held_out_tables_are_built_the_way_the_models_own_were(monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
 
     import training.frozen as F
 
-    asked = []
-    monkeypatch.setattr(F, "held_out_tables", lambda shared, forms: asked.append(forms) or forms)
-    for description, expected in (({"function_word_forms": True}, True), ({"function_word_forms": False}, False),
-                                  ({}, False)):
+    monkeypatch.setattr(F, "held_out_tables", lambda shared, forms, small_numbers: (forms, small_numbers))
+    for description, expected in (({"function_word_forms": True, "small_numbers": False}, (True, False)),
+                                  ({"function_word_forms": False, "small_numbers": True}, (False, True)),
+                                  ({}, (False, False))):       # tables from before either option: without them
         det = SimpleNamespace(bundle={"tables": SimpleNamespace(description_=description)})
-        assert F.held_out_tables_for("shared", det) is expected
-    assert asked == [True, False, False]
+        assert F.held_out_tables_for("shared", det) == expected
 
 
 def test_an_index_built_in_chunks_is_the_one_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:

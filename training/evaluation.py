@@ -20,10 +20,10 @@ SPIN_BUCKETS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.15)
 # `seed`, so that the card says how to train it again. Training on ../shared reads them all; operator training
 # (`--data`) fits page classifiers on the base model's reference tables and swap models (named in the card's
 # `data.reference_tables_from`) and reads only the last two.
-TRAINING_OPTIONS = ("members", "limit", "consistent_share", "function_word_forms", "unseen_dictionaries",
-                    "unseen_share", "synonym_min_zipf", "token_dictionary_weights", "token_texts_per_fold",
-                    "token_spins_per_text", "folds", "target_fpr", "bare_target_fpr", "fit_bare",
-                    "bare_classifier", "bare_spins", "bare_features", "pooled_swaps", "read_comments")
+TRAINING_OPTIONS = ("members", "limit", "consistent_share", "function_word_forms", "small_numbers",
+                    "unseen_dictionaries", "unseen_share", "synonym_min_zipf", "token_dictionary_weights",
+                    "token_texts_per_fold", "token_spins_per_text", "folds", "target_fpr", "bare_target_fpr",
+                    "fit_bare", "bare_classifier", "bare_spins", "bare_features", "pooled_swaps", "read_comments")
 OPERATOR_TRAINING_OPTIONS = ("folds", "target_fpr")
 
 

@@ -62,25 +62,31 @@ def build_default_items(shared: Path) -> list[LabelledPage]:
 
 
 @functools.lru_cache(maxsize=2)
-def held_out_tables(shared: Path, function_word_forms: bool):  # noqa: ANN201 (ReferenceTables; imported lazily)
+def held_out_tables(shared: Path, function_word_forms: bool,  # noqa: ANN201 (ReferenceTables; imported lazily)
+                    small_numbers: bool = False):
     """Reference tables counted from every source text outside HELD_OUT_FOLD (about two minutes, so built
     once per process: in `make test`, CI's quality gate and the generalisation test share them, 5 min 20 s
     for the suite against 7 min): the default eval set's texts are all in that fold, so with these its
     pages are as new to the model as the service's pages are (see the module doc). Callers must not
-    modify them. `function_word_forms`: the lexical option of the model they are for (`held_out_tables_for`)."""
+    modify them. `function_word_forms`, `small_numbers`: the lexical options of the model they are for
+    (`held_out_tables_for`)."""
     from training.tables import default_lexical, tables_from_texts
 
     docs, _ = source_docs(shared, FOLDS)
     return tables_from_texts((d.text for d in docs if d.fold != HELD_OUT_FOLD),
-                             default_lexical(shared, function_word_forms=function_word_forms))
+                             default_lexical(shared, function_word_forms=function_word_forms,
+                                             small_numbers=small_numbers))
 
 
 def held_out_tables_for(shared: Path, det):  # noqa: ANN001, ANN201 (Detector -> ReferenceTables)
     """`held_out_tables` built the way `det`'s own tables were (its swap models were trained on tables built
-    so): a model from before function words could be spun forms is scored without them."""
+    so): a model from before function words could be spun forms is scored without them, one from before
+    small numbers had tokens of their own with every number as one token."""
+    from model.tables import small_numbers_of
     from training.tables import function_word_forms_of
 
-    return held_out_tables(shared, function_word_forms_of(det.bundle["tables"]))
+    tables = det.bundle["tables"]
+    return held_out_tables(shared, function_word_forms_of(tables), small_numbers_of(tables))
 
 
 def with_tables(det, tables):  # noqa: ANN001, ANN201 (Detector, ReferenceTables -> Detector)

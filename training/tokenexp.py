@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from training.corpus import shared_dir
     from training.dataset import TRAIN_DICTIONARIES, source_docs
     from training.spinner import SPINNER_DICTIONARIES
-    from training.tables import FUNCTION_WORD_FORMS, default_lexical, tables_from_texts
+    from training.tables import FUNCTION_WORD_FORMS, SMALL_NUMBERS, default_lexical, tables_from_texts
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--texts", type=int, default=200, help="fold-3 texts tested")
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
                          "(make train's: none)")
     ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
                     help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
+    ap.add_argument("--small-numbers", action=argparse.BooleanOptionalAction, default=SMALL_NUMBERS,
+                    help="count digits 1-9 as words of their own in the reference tables "
+                         "(training.tables.SMALL_NUMBERS)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the swap model's training spins")
     ap.add_argument("--synonym-min-zipf", type=float, default=None,
                     help="training spinners offer only synonyms at least this common (make train's: "
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared is absent")
         return 2
     docs, _ = source_docs(shared, 4)
-    lexical = default_lexical(shared, function_word_forms=args.function_word_forms)
+    lexical = default_lexical(shared, function_word_forms=args.function_word_forms, small_numbers=args.small_numbers)
     tables = tables_from_texts((d.text for d in docs if d.fold in (0, 1)), lexical)
     spinners = {n: SPINNER_DICTIONARIES[n](shared) for n in DICTIONARIES}
     train_spinners = T.with_common_synonyms(
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     test = test[: args.texts]
 
     def probs(text: str):  # noqa: ANN202
-        tok = tokenize(text)
+        tok = tokenize(text, small_numbers=lexical.small_numbers)
         X, _, _ = token_matrix(tok, tables, scope=scope_of(model))
         return tok, swap_probabilities(X, model)
 

@@ -39,6 +39,7 @@ from model.features import analyse_page
 from model.signals import FEATURE_NAMES
 from model.signals.spun_phrases import (SWAP_LLR_FIRE, SWAP_LLR_FIRE_QUANTILE, TOKEN_FEATURES, TOKEN_SCOPE,
                                         candidate_mask, token_matrix)
+from model.tables import small_numbers_of
 from model.tokens import tokenize
 from training.evaluation import evaluate_and_promote, threshold_rows
 
@@ -285,7 +286,7 @@ def token_training_data(docs, tables_by_fold, spinners, rng: random.Random,
                 name = rng.choice(dictionaries)
                 r = spinners[name].spin(text, rate, rng)
                 text, changes = r.text, r.changes
-            tok = tokenize(text)
+            tok = tokenize(text, small_numbers=small_numbers_of(tables_by_fold[fold]))
             if len(tok) < 20:
                 continue
             X, _, _ = token_matrix(tok, tables_by_fold[fold], scope=TOKEN_SCOPE)
@@ -441,7 +442,7 @@ def _versions() -> dict[str, str]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """`python -m training.train`'s options, checked (exits with a usage error on a bad one)."""
-    from training.tables import FUNCTION_WORD_FORMS
+    from training.tables import FUNCTION_WORD_FORMS, SMALL_NUMBERS
 
     ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__)
     ap.add_argument("--seed", type=int, default=1337)
@@ -462,6 +463,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="share of spun training pages whose spinner rewrites a word form the same way throughout")
     ap.add_argument("--function-word-forms", action=argparse.BooleanOptionalAction, default=FUNCTION_WORD_FORMS,
                     help="let function words be spun forms in the reference tables (training.tables.FUNCTION_WORD_FORMS)")
+    ap.add_argument("--small-numbers", action=argparse.BooleanOptionalAction, default=SMALL_NUMBERS,
+                    help="count digits 1-9 as words of their own in the reference tables, each with its number "
+                         "word as a candidate original (training.tables.SMALL_NUMBERS)")
     ap.add_argument("--unseen-dictionaries", action=argparse.BooleanOptionalAction, default=UNSEEN_DICTIONARIES,
                     help="featurise the classifier's spun training pages with swap models that never saw their "
                          "dictionary's group (DICTIONARY_GROUPS)")
@@ -541,8 +545,9 @@ def train_default(args) -> int:
     K = args.folds
     docs, pages = source_docs(shared, K, args.limit)
     print(f"[train] {len(docs)} source texts, {len(pages)} corpus pages, {K} folds", flush=True)
-    lexical = default_lexical(shared, function_word_forms=args.function_word_forms)
-    counts = {k: count_texts((d.text for d in docs if d.fold == k), lexical.vec_vocab) for k in range(K)}
+    lexical = default_lexical(shared, function_word_forms=args.function_word_forms, small_numbers=args.small_numbers)
+    counts = {k: count_texts((d.text for d in docs if d.fold == k), lexical.vec_vocab, small_numbers=args.small_numbers)
+              for k in range(K)}
     desc = {"reference_tokens": sum(c.tokens for c in counts.values())}
     tables = {k: assemble(merge_counts([counts[j] for j in range(K) if j != k]), lexical, desc) for k in range(K)}
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)

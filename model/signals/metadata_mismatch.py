@@ -25,8 +25,8 @@ from typing import Callable
 import numpy as np
 
 from model.page import Page
-from model.tables import ReferenceTables
-from model.tokens import NUM, Tokens, pair_keys, tokenize, triple_keys, word_hash
+from model.tables import ReferenceTables, small_numbers_of
+from model.tokens import Tokens, is_number, pair_keys, tokenize, triple_keys, word_hash
 from model.verdict import Evidence, Signal
 
 NAME = "metadata_mismatch"
@@ -133,7 +133,7 @@ def substitutions(main: Tokens, meta_words: list[str], anchors: dict[tuple[str, 
             if i2 - i1 > MAX_SUBST_WORDS[0] or j2 - j1 > MAX_SUBST_WORDS[1]:
                 continue
             orig, written = chunk[i1:i2], region[j1:j2]
-            if NUM in orig or NUM in written or _same_spelling(orig, written, known):
+            if any(map(is_number, orig + written)) or _same_spelling(orig, written, known):
                 continue
             found.append((lo + j1, lo + j2, w0 + i1, w0 + i2))
     return aligned, found
@@ -150,7 +150,7 @@ def compute(page: Page, main_text: str, main: Tokens, tables: ReferenceTables | 
         return feats, Signal(NAME, DESCRIPTION, 0.0, False, (), "no_metadata")
     metas = []
     for source, text in page.metadata:
-        meta = tokenize(text)
+        meta = tokenize(text, small_numbers=small_numbers_of(tables))
         if len(meta) > MAX_META_TOKENS:
             meta = meta.head(MAX_META_TOKENS)
         if len(meta) >= FLANK + 1:

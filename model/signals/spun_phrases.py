@@ -31,8 +31,8 @@ import numpy as np
 
 from model import coherence, triples
 from model import patterns as P
-from model.tables import ReferenceTables
-from model.tokens import NUM, Tokens, pair_keys, tokenize
+from model.tables import ReferenceTables, small_numbers_of
+from model.tokens import Tokens, is_number, pair_keys, tokenize
 from model.verdict import Evidence, Signal
 
 NAME = "spun_phrases"
@@ -282,7 +282,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None =
     gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables, stats, cands)
     words = tok.words
     func = np.fromiter(map(P.FUNCTION_WORDS.__contains__, words), bool, n)   # no generator: 1.5x faster
-    is_num = np.fromiter(map(NUM.__eq__, words), bool, n)
+    is_num = np.fromiter(map(is_number, words), bool, n)
     length = (tok.ends - tok.starts).astype(np.float64)
     capital_mid = tok.capital & left_ok
     # a spinner picks a rarer synonym: how much more common the best original is than the word
@@ -367,7 +367,7 @@ def _per_type_max(values: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     return values[order][np.r_[True, h[1:] != h[:-1]]] if len(h) else values
 
 
-def _tokenize_prefix(text: str) -> Tokens:
+def _tokenize_prefix(text: str, small_numbers: bool = False) -> Tokens:
     """Tokens of `text`, or of a prefix of it that still holds more than MAX_TOKENS of them (all the
     caller keeps): a 200k-character page is not tokenised whole to keep its first 3,000 words. A short
     prefix is tried first, then a longer one (texts of long tokens), then the whole text. The
@@ -377,17 +377,18 @@ def _tokenize_prefix(text: str) -> Tokens:
         head = text[:size]
         if len(head) == len(text):
             break
-        tok = tokenize(head)
+        tok = tokenize(head, small_numbers=small_numbers)
         if len(tok) > MAX_TOKENS:
             return tok
-    return tokenize(text)
+    return tokenize(text, small_numbers=small_numbers)
 
 
-def analysed_text(text: str) -> tuple[str, Tokens]:
+def analysed_text(text: str, small_numbers: bool = False) -> tuple[str, Tokens]:
     """The part of a main text this pass analyses, its first MAX_TOKENS words (a long article's first
     words estimate its swap density well enough), and its tokens. Other signals over the main text's
-    words take these too, so that it is tokenised once."""
-    tok = _tokenize_prefix(text)
+    words take these too, so that it is tokenised once. `small_numbers`: the tables' way of tokenising
+    (`model.tables.small_numbers_of`)."""
+    tok = _tokenize_prefix(text, small_numbers)
     if len(tok) > MAX_TOKENS:
         return text[: int(tok.starts[MAX_TOKENS])], tok.head(MAX_TOKENS)
     return text, tok
@@ -410,7 +411,7 @@ def compute(text: str, tables: ReferenceTables | None, *, english: bool = True,
             token_model=None, analysed: tuple[str, Tokens] | None = None) -> tuple[dict[str, float], Signal]:
     """Features and evidence for the main text. `token_model` (a fitted classifier over TOKEN_FEATURES)
     gives each token a probability of being a swap; without it those features are NaN. `analysed`:
-    `analysed_text(text)`, when the caller has it already."""
+    `analysed_text(text, small_numbers_of(tables))`, when the caller has it already."""
     member_feats, signal = compute_members(text, tables, english=english, analysed=analysed,
                                            token_models=() if token_model is None else (token_model,))
     return member_feats[0], signal
@@ -428,7 +429,7 @@ def compute_members(text: str, tables: ReferenceTables | None, *, english: bool 
     nan = float("nan")
     models = tuple(token_models)
     feats = {k: nan for k in FEATURES}
-    text, tok = analysed if analysed is not None else analysed_text(text)
+    text, tok = analysed if analysed is not None else analysed_text(text, small_numbers_of(tables))
     n = len(tok)
     feats["main_tokens_log"] = math.log1p(n)
     copies = max(1, len(models))
