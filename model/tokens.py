@@ -20,6 +20,7 @@ NUM = "<num>"
 # leaves "1 of the", which the reference tables can tell from "one of the" only if the digit is a word of its own.
 SMALL_NUMBER_WORDS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
                       "8": "eight", "9": "nine"}
+NUMBER_TOKENS = frozenset({NUM, *SMALL_NUMBER_WORDS})   # every word a number can be tokenised as
 _MIX = np.uint32(0x9E3779B1)
 _MIX_RIGHT = np.uint32(0x85EBCA6B)
 _ADD_RIGHT = np.uint32(0xC2B2AE35)
@@ -47,7 +48,7 @@ class Tokens:
 
 def is_number(word: str) -> bool:
     """Whether token `word` (a `Tokens.words` entry) is a number: `NUM` or a small number's digit."""
-    return word == NUM or word in SMALL_NUMBER_WORDS
+    return word in NUMBER_TOKENS
 
 
 def word_hash(word: str) -> int:

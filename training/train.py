@@ -546,8 +546,8 @@ def train_default(args) -> int:
     docs, pages = source_docs(shared, K, args.limit)
     print(f"[train] {len(docs)} source texts, {len(pages)} corpus pages, {K} folds", flush=True)
     lexical = default_lexical(shared, function_word_forms=args.function_word_forms, small_numbers=args.small_numbers)
-    counts = {k: count_texts((d.text for d in docs if d.fold == k), lexical.vec_vocab, small_numbers=args.small_numbers)
-              for k in range(K)}
+    counts = {k: count_texts((d.text for d in docs if d.fold == k), lexical.vec_vocab,
+                             small_numbers=lexical.small_numbers) for k in range(K)}
     desc = {"reference_tokens": sum(c.tokens for c in counts.values())}
     tables = {k: assemble(merge_counts([counts[j] for j in range(K) if j != k]), lexical, desc) for k in range(K)}
     tables_all = assemble(merge_counts(list(counts.values())), lexical, desc)

@@ -149,8 +149,9 @@ def compute(page: Page, main_text: str, main: Tokens, tables: ReferenceTables | 
     if not len(main) or not page.metadata:
         return feats, Signal(NAME, DESCRIPTION, 0.0, False, (), "no_metadata")
     metas = []
+    small_numbers = small_numbers_of(tables)        # tokenised as the main text was (`analysed_text`)
     for source, text in page.metadata:
-        meta = tokenize(text, small_numbers=small_numbers_of(tables))
+        meta = tokenize(text, small_numbers=small_numbers)
         if len(meta) > MAX_META_TOKENS:
             meta = meta.head(MAX_META_TOKENS)
         if len(meta) >= FLANK + 1:

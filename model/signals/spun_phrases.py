@@ -32,7 +32,7 @@ import numpy as np
 from model import coherence, triples
 from model import patterns as P
 from model.tables import ReferenceTables, small_numbers_of
-from model.tokens import Tokens, is_number, pair_keys, tokenize
+from model.tokens import NUMBER_TOKENS, Tokens, pair_keys, tokenize
 from model.verdict import Evidence, Signal
 
 NAME = "spun_phrases"
@@ -282,7 +282,7 @@ def token_matrix(tok: Tokens, tables: ReferenceTables, stats: TextStats | None =
     gain, best_o, span, n_cand, ratio, ratio_min, in_doc = token_scores(tok, tables, stats, cands)
     words = tok.words
     func = np.fromiter(map(P.FUNCTION_WORDS.__contains__, words), bool, n)   # no generator: 1.5x faster
-    is_num = np.fromiter(map(is_number, words), bool, n)
+    is_num = np.fromiter(map(NUMBER_TOKENS.__contains__, words), bool, n)
     length = (tok.ends - tok.starts).astype(np.float64)
     capital_mid = tok.capital & left_ok
     # a spinner picks a rarer synonym: how much more common the best original is than the word
