@@ -82,3 +82,21 @@ def test_the_cache_is_off_unless_asked_for():
     assert parse_args([]).swap_model_cache is False
     assert parse_args(["--swap-model-cache"]).swap_model_cache is True
 
+
+
+def test_the_training_key_changes_with_the_rates_the_swap_models_spins_draw_from(monkeypatch):
+    """`token_training_data` draws each spin's rate from `training.dataset.SPIN_RATES`, a module the cache
+    does not hash: the rates are one of the key's options, so a change to them is a miss, not a stale hit."""
+    import training.dataset as D
+    import training.train as T
+
+    args = argparse.Namespace(token_dictionary_weights={}, token_texts_per_fold=10, token_spins_per_text=1,
+                              unseen_dictionaries=True)
+
+    def key() -> str:
+        return T.swap_models_inputs(args, docs(), {0: [1, 2], 1: [3]}, spinners(), 4)
+
+    base = key()
+    assert key() == base                                                         # near miss: nothing changed
+    monkeypatch.setattr(D, "SPIN_RATES", D.SPIN_RATES[:-1])
+    assert key() != base

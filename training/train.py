@@ -350,11 +350,14 @@ def swap_models_inputs(args, docs, tables_by_fold: dict, spinners: dict, K: int)
     """`training.swapcache.inputs_digest` of this training's swap models: the options, data, tables, spinners
     and code they are fitted with."""
     from training import swapcache
+    from training.dataset import SPIN_RATES
 
+    # SPIN_RATES: `token_training_data` draws each spin's rate from it, and training.dataset is not among the
+    # modules whose source the key hashes
     options = {"folds": K, "dictionaries": token_dictionaries(args.token_dictionary_weights),
                "texts_per_fold": args.token_texts_per_fold, "spins_per_text": args.token_spins_per_text,
                "unseen_dictionaries": args.unseen_dictionaries, "dictionary_groups": DICTIONARY_GROUPS,
-               "negative_share": TOKEN_NEGATIVE_SHARE, "scope": TOKEN_SCOPE}
+               "negative_share": TOKEN_NEGATIVE_SHARE, "scope": TOKEN_SCOPE, "spin_rates": SPIN_RATES}
     return swapcache.inputs_digest(options, docs, tables_by_fold, spinners,
                                    (token_training_data, without_dictionaries, _fit_token_job, model_keys,
                                     fit_token_models, fit_token_model))
