@@ -11,6 +11,11 @@ mixture log-likelihood ratio at a swap share of 0.3% per 100 words ("llr", `spun
 also prints the share of swaps among the candidate tokens the model is fitted on (its `swap_prior_`).
 This is how the token model's size and features were chosen (training/train.py); it takes about 5
 minutes on 2 cores.
+
+How far to trust it (docs/measurements.md, session 38): the swaps found move by 0.01 at most between runs of
+one configuration, but the recall at 1% of unspun texts rests on the third-highest of 300 unspun scores and
+moved by up to 13 points ("seed", 0.273 / 0.403 / 0.367 for `--seed` 1 / 2 / 3), and by 8 points with the
+fit's OpenMP thread count alone (hence the one thread set below). Compare arms with several `--seed` values.
 """
 from __future__ import annotations
 
