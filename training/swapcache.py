@@ -7,11 +7,11 @@ member's cross-fitting swap models and the one fitted on every fold are loaded w
 fitted on the same inputs, and fitted and stored otherwise.
 
 The key is a SHA-256 over everything the fits depend on: the member's seed, the options that shape the
-swap models' training data, the source texts (group, fold, title, text), the reference tables of every
-fold and the spinners (their contents, so the lexicons they were built from count), the source of the
-modules that compute token features, spin texts and fit the models, and the versions of Python, numpy
-and scikit-learn. Anything else changing (the page features, the classifier, the thresholds) keeps the key;
-any of these changing misses. A miss costs a fit, never a wrong model.
+swap models' training data (the spin rates among them), the source texts (group, fold, title, text), the
+reference tables of every fold and the spinners (their contents, so the lexicons they were built from
+count), the source of the modules that compute token features, spin texts and fit the models, and the
+versions of Python, numpy and scikit-learn. Anything else changing (the page features, the classifier,
+the thresholds) keeps the key; any of these changing misses. A miss costs a fit, never a wrong model.
 """
 from __future__ import annotations
 
