@@ -352,6 +352,7 @@ def word_vectors(counts: Counts, vocab: np.ndarray) -> tuple[np.ndarray, np.ndar
     than VEC_MIN_COUNT times get none. Empty without co-occurrences."""
     import scipy.sparse as sp
     from sklearn.decomposition import TruncatedSVD
+    from threadpoolctl import threadpool_limits
 
     empty = (np.zeros(0, np.uint32), np.zeros((0, 0), np.float16))
     if counts.cooc is None or len(vocab) == 0:
@@ -370,7 +371,10 @@ def word_vectors(counts: Counts, vocab: np.ndarray) -> tuple[np.ndarray, np.ndar
     pos_pmi = pmi > 0
     ppmi = sp.csr_matrix((pmi[pos_pmi], (m.row[ok][pos_pmi], m.col[ok][pos_pmi])), shape=m.shape)
     svd = TruncatedSVD(VEC_DIM, algorithm="randomized", n_iter=5, random_state=0)
-    us = svd.fit_transform(ppmi)                                   # U * S
+    # one BLAS thread, as `make train` runs: the products sum in an order that depends on the thread count, so
+    # tables built with more gave other vectors, and pages other scores (docs/measurements.md, session 38)
+    with threadpool_limits(limits=1, user_api="blas"):
+        us = svd.fit_transform(ppmi)                               # U * S
     w = us * (svd.singular_values_ ** (VEC_EIG - 1.0))[None, :]    # U * S**VEC_EIG
     norm = np.linalg.norm(w, axis=1)
     has = norm > 0
