@@ -83,7 +83,6 @@ def test_the_cache_is_off_unless_asked_for():
     assert parse_args(["--swap-model-cache"]).swap_model_cache is True
 
 
-
 def test_the_training_key_changes_with_the_rates_the_swap_models_spins_draw_from(monkeypatch):
     """`token_training_data` draws each spin's rate from `training.dataset.SPIN_RATES`, a module the cache
     does not hash: the rates are one of the key's options, so a change to them is a miss, not a stale hit."""
