@@ -15,8 +15,9 @@ minutes on 2 cores.
 How far to trust it (docs/measurements.md, session 38): the swaps found move by 0.01 at most between runs of
 one configuration, but the recall at 1% of unspun texts rests on the third-highest of 300 unspun scores and
 moved by up to 13 points ("seed", 0.273 / 0.403 / 0.367 for `--seed` 1 / 2 / 3), and by 8 points when the
-run had two threads instead of the one set below (the tables' word vectors then differed, and the boosting
-fit's parallel sums may). Compare arms with several `--seed` values.
+run had two threads instead of the one set below (the tables' word vectors differed then, which
+`training.tables.word_vectors` now prevents; the boosting fit's parallel sums may still). Compare arms with
+several `--seed` values.
 """
 from __future__ import annotations
 
